@@ -1,0 +1,41 @@
+// `accueil <command> …`: one module per command, loaded on demand so that
+// `accueil check` does not pay for the ARI client.
+
+type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  run: { summary: 'run --plan <file|dir>          attach to Asterisk (ARI) and route calls', load: () => import('./run') },
+  check: { summary: 'check <file|dir>               validate a plan; errors as FILE:LINE:COL: message', load: () => import('./check') },
+  schema: { summary: 'schema                         print the plan\'s JSON Schema', load: () => import('./schema') },
+  explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: () => import('./explain') },
+  simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: () => import('./simulate') },
+};
+
+function usage(): string {
+  return ['usage: accueil <command> [options]', '', ...Object.values(commands).map((c) => `  accueil ${c.summary}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`accueil: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.default(rest);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      process.stderr.write(`accueil: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
