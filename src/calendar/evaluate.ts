@@ -1,0 +1,125 @@
+// Open or closed at an instant, why, and when that changes next.
+// Pure: the instant is an argument (epoch ms or a luxon DateTime); no clock is read.
+// Everything is decided on the calendar's own local wall clock (see zone.ts).
+
+import { DateTime } from 'luxon';
+import type { Calendar } from '../plan/types';
+import { addDays, dateToNaive, DAY_MS, MINUTE_MS, naiveMinuteOfDay, naiveToDate } from './civil';
+import { reasonOfDay, reasonOfOverride, reasonText, type Reason } from './reason';
+import { dayRule, overrideSpan, type DayRule } from './rules';
+import { naiveToInstants, toNaive, transitionsBetween, zoneOf } from './zone';
+
+/** How far ahead `nextChange` looks before answering "never" (null). */
+export const DEFAULT_HORIZON_DAYS = 400;
+
+/** Intervals may reach this many days past the date they start on (end ≤ 3 × 1440). */
+const MAX_SPILL_DAYS = 2;
+
+export interface State {
+  open: boolean;
+  reason: Reason;
+  /** One line for journals: `closed: holiday "Noël"`. */
+  text: string;
+  /** Announcement of the rule that decided: a closing exception's, or the override's. */
+  announcement?: string;
+}
+
+export interface Evaluation extends State {
+  /** Next instant the state flips, local ISO date-time with offset; null = not within the horizon ("never"). */
+  nextChange: string | null;
+  /** The same instant as epoch ms, for timers. */
+  nextChangeMs: number | null;
+}
+
+export interface EvaluateOptions {
+  horizonDays?: number;
+}
+
+function toMs(at: number | DateTime): number {
+  return typeof at === 'number' ? at : at.toMillis();
+}
+
+function state(open: boolean, reason: Reason, announcement?: string): State {
+  return { open, reason, text: reasonText(reason, open), ...(announcement !== undefined ? { announcement } : {}) };
+}
+
+/** Open or closed at `at`, and why (no next change: cheap, for every call). */
+export function stateAt(calendar: Calendar, at: number | DateTime): State {
+  const zone = zoneOf(calendar.timezone);
+  const naive = toNaive(zone, toMs(at));
+
+  const span = overrideSpan(calendar);
+  if (span && calendar.override && naive >= span.from && naive < span.until) {
+    const o = calendar.override;
+    return state(o.state === 'open', reasonOfOverride(o), o.announcement);
+  }
+
+  const date = naiveToDate(naive);
+  const minute = naiveMinuteOfDay(naive);
+  const today = dayRule(calendar, date);
+  // Today's own intervals first, then the nights begun on the previous days.
+  for (let k = 0; k <= MAX_SPILL_DAYS; k++) {
+    const day: DayRule = k === 0 ? today : dayRule(calendar, addDays(date, -k));
+    const m = minute + k * 1440;
+    const hit = day.intervals.find((i) => i.start <= m && m < i.end);
+    if (hit) return state(true, reasonOfDay(day, hit));
+  }
+  const announcement = today.rule === 'exception' ? today.exception.announcement : undefined;
+  return state(false, reasonOfDay(today), announcement);
+}
+
+/** Wall-clock readings (naive ms) where the state of `date`'s rule may change. */
+function boundariesOf(calendar: Calendar, date: string): number[] {
+  const base = dateToNaive(date);
+  const out = [base]; // rules change at midnight
+  for (const i of dayRule(calendar, date).intervals) out.push(base + i.start * MINUTE_MS, base + i.end * MINUTE_MS);
+  return out;
+}
+
+/**
+ * The next instant after `at` when open/closed flips, or null if none within the horizon.
+ * The state only changes at a rule boundary (converted to its one or two instants) or at
+ * a daylight-saving transition, so only those instants are examined, a week at a time.
+ */
+export function nextChangeMs(calendar: Calendar, at: number | DateTime, horizonDays = DEFAULT_HORIZON_DAYS): number | null {
+  const zone = zoneOf(calendar.timezone);
+  const start = toMs(at);
+  const horizon = start + horizonDays * DAY_MS;
+  const current = stateAt(calendar, start).open;
+  const span = overrideSpan(calendar);
+
+  for (let winStart = start; winStart < horizon; ) {
+    const winEnd = Math.min(winStart + 7 * DAY_MS, horizon);
+    const candidates = new Set<number>();
+    const keep = (ms: number): void => {
+      if (ms > winStart && ms <= winEnd) candidates.add(ms);
+    };
+    const firstDate = addDays(naiveToDate(toNaive(zone, winStart)), -MAX_SPILL_DAYS - 1);
+    const lastDate = addDays(naiveToDate(toNaive(zone, winEnd)), 1);
+    for (let d = firstDate; d <= lastDate; d = addDays(d, 1)) {
+      for (const naive of boundariesOf(calendar, d)) naiveToInstants(zone, naive).forEach(keep);
+    }
+    if (span) {
+      for (const naive of [span.from, span.until]) if (Number.isFinite(naive)) naiveToInstants(zone, naive).forEach(keep);
+    }
+    transitionsBetween(zone, winStart, winEnd).forEach(keep);
+
+    for (const c of [...candidates].sort((a, b) => a - b)) {
+      if (stateAt(calendar, c).open !== current) return c;
+    }
+    winStart = winEnd;
+  }
+  return null;
+}
+
+/** Local ISO date-time with offset in the calendar's zone: "2026-12-28T08:30:00+01:00". */
+export function toLocalIso(calendar: Calendar, ms: number): string {
+  return DateTime.fromMillis(ms, { zone: calendar.timezone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+}
+
+/** Open or closed at `at`, why, and the next change. */
+export function evaluate(calendar: Calendar, at: number | DateTime, options: EvaluateOptions = {}): Evaluation {
+  const now = stateAt(calendar, at);
+  const next = nextChangeMs(calendar, at, options.horizonDays);
+  return { ...now, nextChange: next === null ? null : toLocalIso(calendar, next), nextChangeMs: next };
+}
