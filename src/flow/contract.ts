@@ -51,6 +51,8 @@ export type Action =
   | { type: 'cancelTimer'; timerId: string }
   /** Record the caller into voicemail box `box` (beep first). */
   | { type: 'record'; recordingId: string; box: string; maxLengthMs: number; silenceMs?: number; beep: boolean }
+  /** Delete a finished recording (shorter than the box's minimum length: a hang-up at the beep is no message). */
+  | { type: 'discardRecording'; recordingId: string; box: string }
   /** Hang the caller up. After this the call is over. */
   | { type: 'hangup'; cause: string }
   /** One journal line: a decision and its reason. */
@@ -75,4 +77,19 @@ export interface CallContext {
   caller: string;
   /** Epoch ms of the call's arrival. */
   now: number;
+  /**
+   * rrmemory groups: group name → the line that last answered a call of that group.
+   * Read (never written) by the interpreter when the call enters a group, so the executor
+   * may pass its live map; it updates it from `CallState.answered` (see flow's `rememberAnswer`).
+   */
+  rrMemory?: Readonly<Record<string, string>>;
+  /** Upper bounds on the call's life in the daemon's hands; defaults in flow/limits.ts. */
+  limits?: Partial<CallLimits>;
+}
+
+export interface CallLimits {
+  /** Before the caller is bridged to a line (greeting, ringing, menus, voicemail). */
+  beforeBridgeMs: number;
+  /** Once bridged, measured from the bridge. */
+  bridgedMs: number;
 }

@@ -1,0 +1,51 @@
+// A single line as a destination (the doctor's phone), and what every answered
+// attempt leads to: the bridge.
+
+import type { Destination } from '../plan/types';
+import { DEFAULT_LIMITS } from './limits';
+import { describe, goto } from './route';
+import type { AttemptFailure } from './contract';
+import { seconds, type Tx } from './tx';
+
+export function enterLine(tx: Tx, line: string, timeout: number, then: Destination): void {
+  tx.journal('line', `ring line ${line} for ${seconds(timeout)}, then ${describe(then)}`);
+  tx.s.phase = { kind: 'line', line, then };
+  tx.setAudio({ kind: 'ringback' });
+  tx.dial(line, timeout, tx.s.callerId);
+}
+
+/** The line did not take the call: busy or unavailable go on at once, no need to wait the timeout. */
+export function onLineFailed(tx: Tx, cause: AttemptFailure | 'timeout'): void {
+  const phase = tx.s.phase;
+  if (phase.kind !== 'line') return;
+  tx.journal('lineFailed', `line ${phase.line}: ${cause}, going to ${describe(phase.then)}`, { line: phase.line, cause });
+  tx.s.overflowedTo.push(describe(phase.then));
+  goto(tx, phase.then);
+}
+
+/**
+ * Someone picked up. Stop every other phone ringing first (the executor must not
+ * bridge while another leg may still answer), then bridge, and give the call the
+ * longer bridged life bound.
+ */
+export function bridgeTo(tx: Tx, attemptId: string, line: string, group: string | undefined): void {
+  tx.cancelAllAttempts(attemptId);
+  tx.dropAttempt(attemptId);
+  tx.cancelTimers((t) => t.purpose.kind !== 'life');
+  tx.stopPlayback();
+  tx.setAudio({ kind: 'none' });
+  tx.emit({ type: 'bridge', attemptId });
+  tx.s.answered = group === undefined ? { line, at: tx.now } : { line, group, at: tx.now };
+  tx.s.phase = { kind: 'bridged', line, attemptId };
+  const limits = tx.s.ctx.limits;
+  const bridgedMs = limits?.bridgedMs ?? DEFAULT_LIMITS.bridgedMs;
+  tx.startTimer({ kind: 'life' }, tx.now + bridgedMs, lifeTimerId(tx.s.callId));
+  tx.journal('answered', `${line} answered after ${tx.elapsed(tx.s.ctx.now)}${group ? ` (group ${group})` : ''}: bridged`, {
+    line,
+    ...(group ? { group } : {}),
+  });
+}
+
+export function lifeTimerId(callId: string): string {
+  return `${callId}:life`;
+}
