@@ -1,0 +1,138 @@
+// Reading a plan from disk: one file or a folder of *.yaml/*.yml, guarded against
+// files that are empty, binary or far too large, then parsed, checked and built.
+
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Plan } from './types';
+import { sortErrors, type PlanError } from './errors';
+import { parseYaml } from './yamlTree';
+import { checkSchema } from './schemaCheck';
+import { mergeFiles, type FileData } from './merge';
+import { Builder } from './build';
+import { SOUND_EXTENSIONS, type SoundIndex } from './sounds';
+
+/** A plan is a few kilobytes; anything near this is a mistake (a log, a recording) and is refused before reading. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface LoadOptions {
+  soundsDir: string;
+}
+
+export type LoadResult = { ok: true; plan: Plan; files: string[] } | { ok: false; errors: PlanError[] };
+
+const whole = (file: string, message: string): PlanError => ({ file, line: 0, col: 0, message });
+
+/** Editors' backup and swap files must not be read as parts of the plan. */
+export function isPlanFile(name: string): boolean {
+  return /\.ya?ml$/i.test(name) && !name.startsWith('.') && !name.startsWith('#');
+}
+
+/** The files that make up the plan at `planPath`, or an error. */
+export async function planFiles(planPath: string): Promise<{ files: string[] } | { error: PlanError }> {
+  let stat;
+  try {
+    stat = await fs.stat(planPath);
+  } catch {
+    return { error: whole(planPath, 'no such file or folder; expected a plan file (.yaml) or a folder of them') };
+  }
+  if (stat.isFile()) return { files: [planPath] };
+  if (!stat.isDirectory()) return { error: whole(planPath, 'not a file or a folder') };
+  const names = (await fs.readdir(planPath)).filter(isPlanFile).sort();
+  if (names.length === 0) return { error: whole(planPath, 'the folder holds no .yaml or .yml file; expected the plan\'s files') };
+  return { files: names.map((n) => path.join(planPath, n)) };
+}
+
+async function readText(file: string): Promise<{ text: string } | { error: PlanError }> {
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > MAX_FILE_BYTES) {
+      return { error: whole(file, `the file is too large (${(stat.size / 1048576).toFixed(1)} MB); expected a plan of at most ${MAX_FILE_BYTES / 1048576} MB`) };
+    }
+    const buf = await fs.readFile(file);
+    const nul = buf.indexOf(0);
+    if (nul >= 0) return { error: whole(file, `not a text file (binary content at byte ${nul}); expected a YAML plan`) };
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch {
+      return { error: whole(file, 'not a UTF-8 text file; expected a YAML plan saved as UTF-8') };
+    }
+    return { text: text.replace(/^\uFEFF/, '') };
+  } catch (e) {
+    return { error: whole(file, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`) };
+  }
+}
+
+/** The names of the sounds folder, without extension ("fr/bienvenue"). */
+export async function indexSounds(dir: string): Promise<SoundIndex> {
+  const names = new Set<string>();
+  try {
+    const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const ext = SOUND_EXTENSIONS.find((x) => e.name.toLowerCase().endsWith(x));
+      if (!ext) continue;
+      const parent = (e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? dir;
+      const rel = path.relative(dir, path.join(parent, e.name)).split(path.sep).join('/');
+      names.add(rel.slice(0, -ext.length));
+    }
+    return { dir, exists: true, names };
+  } catch {
+    return { dir, exists: false, names };
+  }
+}
+
+/** Parse, check and build a plan from already-read sources (pure: no disk, no clock). */
+export function planFromSources(sources: { file: string; text: string }[], sounds: SoundIndex): LoadResult {
+  const errors: PlanError[] = [];
+  const parsed: FileData[] = [];
+  for (const { file, text } of sources) {
+    if (text.trim() === '') {
+      errors.push(whole(file, 'the file is empty; expected a plan (timezone, lines, numbers, …)'));
+      continue;
+    }
+    const p = parseYaml(file, text);
+    errors.push(...p.errors);
+    if (p.data === undefined || p.data === null) {
+      if (p.errors.length === 0) errors.push(whole(file, 'the file holds only comments; expected a plan (timezone, lines, numbers, …)'));
+      continue;
+    }
+    if (typeof p.data !== 'object' || Array.isArray(p.data)) {
+      const pos = p.positions.get('') ?? { line: 1, col: 1 };
+      errors.push({ file, line: pos.line, col: pos.col, message: `the plan: found ${Array.isArray(p.data) ? 'a list' : 'a single value'}, expected a mapping of sections (timezone:, lines:, numbers:, …)` });
+      continue;
+    }
+    errors.push(...checkSchema(file, p.data, p.positions));
+    parsed.push({ file, data: p.data, positions: p.positions });
+  }
+  if (parsed.length > 0) {
+    const merged = mergeFiles(parsed);
+    errors.push(...merged.errors);
+    const builder = new Builder(merged.data, merged.positions, sounds, parsed[0]!.file);
+    const built = builder.build();
+    errors.push(...builder.errors);
+    if (errors.length === 0) {
+      const hash = createHash('sha256');
+      for (const s of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) hash.update(path.basename(s.file)).update('\0').update(s.text).update('\0');
+      return { ok: true, plan: { version: hash.digest('hex').slice(0, 12), ...built }, files: sources.map((s) => s.file) };
+    }
+  }
+  return { ok: false, errors: sortErrors(errors) };
+}
+
+export async function loadPlan(planPath: string, opts: LoadOptions): Promise<LoadResult> {
+  const listed = await planFiles(planPath);
+  if ('error' in listed) return { ok: false, errors: [listed.error] };
+  const sources: { file: string; text: string }[] = [];
+  const errors: PlanError[] = [];
+  for (const file of listed.files) {
+    const r = await readText(file);
+    if ('error' in r) errors.push(r.error);
+    else sources.push({ file, text: r.text });
+  }
+  const sounds = await indexSounds(opts.soundsDir);
+  const result = planFromSources(sources, sounds);
+  if (errors.length === 0) return result;
+  return { ok: false, errors: sortErrors([...errors, ...(result.ok ? [] : result.errors)]) };
+}
