@@ -20,7 +20,7 @@ export interface State {
   reason: Reason;
   /** One line for journals: `closed: holiday "Noël"`. */
   text: string;
-  /** Announcement of the rule that decided: a closing exception's, or the override's. */
+  /** When closed: the announcement of the exception or override that closed it, if it has one. */
   announcement?: string;
 }
 
@@ -51,7 +51,8 @@ export function stateAt(calendar: Calendar, at: number | DateTime): State {
   const span = overrideSpan(calendar);
   if (span && calendar.override && naive >= span.from && naive < span.until) {
     const o = calendar.override;
-    return state(o.state === 'open', reasonOfOverride(o), o.announcement);
+    // Announcements are what a caller hears when closed; an open override has none to play.
+    return state(o.state === 'open', reasonOfOverride(o), o.state === 'closed' ? o.announcement : undefined);
   }
 
   const date = naiveToDate(naive);
@@ -122,4 +123,10 @@ export function evaluate(calendar: Calendar, at: number | DateTime, options: Eva
   const now = stateAt(calendar, at);
   const next = nextChangeMs(calendar, at, options.horizonDays);
   return { ...now, nextChange: next === null ? null : toLocalIso(calendar, next), nextChangeMs: next };
+}
+
+/** The shape the call flow consumes (src/flow IsOpen): open, the journal line, the closing announcement. */
+export function openState(calendar: Calendar, at: number | DateTime): { open: boolean; reason: string; announcement?: string } {
+  const s = stateAt(calendar, at);
+  return { open: s.open, reason: s.text, ...(s.announcement !== undefined ? { announcement: s.announcement } : {}) };
 }

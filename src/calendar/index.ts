@@ -1,7 +1,7 @@
 // Opening hours: open or closed at an instant, why, next change, and week tables.
 // Pure functions of (calendar, instant); no clock, no I/O, no YAML.
 
-export { evaluate, stateAt, nextChangeMs, toLocalIso, DEFAULT_HORIZON_DAYS } from './evaluate';
+export { evaluate, stateAt, openState, nextChangeMs, toLocalIso, DEFAULT_HORIZON_DAYS } from './evaluate';
 export type { Evaluation, State, EvaluateOptions } from './evaluate';
 export type { Reason } from './reason';
 export { reasonText, describeReason, describeDay } from './reason';
