@@ -1,0 +1,57 @@
+// `accueil check <file|dir> [--sounds DIR]`: validate a plan. Exit 0 with a one-line
+// summary on stdout, or exit 1 with one `FILE:LINE:COL: message` line per error on stderr.
+
+import { formatError, loadPlan, type Plan } from '../plan';
+
+const USAGE = 'usage: accueil check <file|dir> [--sounds DIR]   (sounds default: $ACCUEIL_SOUNDS, else ./sounds)';
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function summary(target: string, plan: Plan): string {
+  const parts = [
+    count(Object.keys(plan.numbers).length, 'number'),
+    count(Object.keys(plan.lines).length, 'line'),
+    count(Object.keys(plan.groups).length, 'group'),
+    count(Object.keys(plan.calendars).length, 'calendar'),
+    count(Object.keys(plan.menus).length, 'menu'),
+    count(Object.keys(plan.voicemail).length, 'voicemail box', 'voicemail boxes'),
+    count(Object.keys(plan.announcements).length, 'announcement'),
+  ];
+  return `${target}: ok — ${parts.join(', ')} (version ${plan.version})`;
+}
+
+export default async function check(argv: string[]): Promise<number> {
+  let target: string | undefined;
+  let sounds = process.env.ACCUEIL_SOUNDS || 'sounds';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--sounds') {
+      const v = argv[++i];
+      if (v === undefined) {
+        process.stderr.write(`accueil check: --sounds needs a folder\n${USAGE}\n`);
+        return 2;
+      }
+      sounds = v;
+    } else if (a.startsWith('--sounds=')) sounds = a.slice('--sounds='.length);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    } else if (a.startsWith('-') || target !== undefined) {
+      process.stderr.write(`accueil check: unexpected argument "${a}"\n${USAGE}\n`);
+      return 2;
+    } else target = a;
+  }
+  if (target === undefined) {
+    process.stderr.write(USAGE + '\n');
+    return 2;
+  }
+  const r = await loadPlan(target, { soundsDir: sounds });
+  if (!r.ok) {
+    process.stderr.write(r.errors.map(formatError).join('\n') + '\n');
+    return 1;
+  }
+  process.stdout.write(summary(target, r.plan) + '\n');
+  return 0;
+}

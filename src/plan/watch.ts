@@ -1,0 +1,105 @@
+// Hot reload: the plan's folder is watched (not the file's inode, so that editors that
+// save by writing a temporary file and renaming it are seen), changes are debounced, and
+// a new plan replaces the old one only if it is valid. The last good plan always stays.
+
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Plan } from './types';
+import { formatError, type PlanError } from './errors';
+import { isPlanFile, loadPlan, type LoadOptions } from './load';
+import { diffPlans, type PlanDiff } from './diff';
+
+export type PlanEvent =
+  /** A valid plan was loaded and is now the current one. `previous` is absent at the first load. */
+  | { type: 'loaded'; plan: Plan; files: string[]; diff: PlanDiff; previous?: Plan }
+  /** The plan on disk is invalid: it was refused; `current` (the last good plan, if any) keeps serving. */
+  | { type: 'rejected'; errors: PlanError[]; lines: string[]; current?: Plan };
+
+export interface WatchOptions extends LoadOptions {
+  /** Quiet period after the last change before reloading (ms). */
+  debounceMs?: number;
+}
+
+export interface PlanWatcher {
+  /** The last good plan, if one was ever loaded. */
+  current(): Plan | undefined;
+  /** Reload now (SIGHUP); resolves with the event it produced, or undefined when nothing changed. */
+  reload(): Promise<PlanEvent | undefined>;
+  close(): Promise<void>;
+}
+
+export async function watchPlan(planPath: string, opts: WatchOptions, onChange: (e: PlanEvent) => void): Promise<PlanWatcher> {
+  const debounceMs = opts.debounceMs ?? 300;
+  let current: Plan | undefined;
+  let lastWasRejected = false;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  // Reloads run one at a time; a change during a reload schedules one more afterwards.
+  let running: Promise<PlanEvent | undefined> = Promise.resolve(undefined);
+
+  const loadOnce = async (): Promise<PlanEvent | undefined> => {
+    const r = await loadPlan(planPath, opts);
+    if (closed) return undefined;
+    let event: PlanEvent | undefined;
+    if (r.ok) {
+      if (current && r.plan.version === current.version && !lastWasRejected) return undefined; // touched, not changed
+      const previous = current;
+      current = r.plan; // the swap is one assignment: a reader sees the old plan or the new one
+      event = { type: 'loaded', plan: r.plan, files: r.files, diff: diffPlans(previous, r.plan), ...(previous ? { previous } : {}) };
+      lastWasRejected = false;
+    } else {
+      event = { type: 'rejected', errors: r.errors, lines: r.errors.map(formatError), ...(current ? { current } : {}) };
+      lastWasRejected = true;
+    }
+    onChange(event);
+    return event;
+  };
+  const reload = (): Promise<PlanEvent | undefined> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    running = running.then(loadOnce, loadOnce);
+    return running;
+  };
+  const schedule = (): void => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void reload(), debounceMs);
+  };
+
+  const isDir = await fs.stat(planPath).then((s) => s.isDirectory(), () => false);
+  const planDir = isDir ? path.resolve(planPath) : path.dirname(path.resolve(planPath));
+  const planBase = path.basename(planPath);
+  const soundsDir = path.resolve(opts.soundsDir);
+  const relevant = (p: string): boolean => {
+    const abs = path.resolve(p);
+    if (abs.startsWith(soundsDir + path.sep)) return true; // a sound added or removed can change the verdict
+    if (path.dirname(abs) !== planDir) return false;
+    return isDir ? isPlanFile(path.basename(abs)) : path.basename(abs) === planBase;
+  };
+
+  await reload();
+  // Two watchers: the plan's folder without its subfolders (it may be a busy directory),
+  // the sounds folder with its subfolders.
+  const watchers: FSWatcher[] = [
+    watch(planDir, { ignoreInitial: true, depth: 0, atomic: true }),
+    watch(soundsDir, { ignoreInitial: true, depth: 4, atomic: true }),
+  ];
+  for (const w of watchers) {
+    w.on('all', (_event, p) => {
+      if (relevant(p)) schedule();
+    });
+    w.on('error', () => undefined); // e.g. the sounds folder is missing: the plan check says so
+  }
+  await Promise.all(watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
+
+  return {
+    current: () => current,
+    reload,
+    close: async () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await Promise.all(watchers.map((w) => w.close()));
+    },
+  };
+}
