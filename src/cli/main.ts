@@ -1,14 +1,15 @@
 // `accueil <command> …`: one module per command, loaded on demand so that
 // `accueil check` does not pay for the ARI client.
 
+// require, not import(): the sources also run through tsx's CommonJS hook.
 type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  run: { summary: 'run --plan <file|dir>          attach to Asterisk (ARI) and route calls', load: () => import('./run') },
-  check: { summary: 'check <file|dir>               validate a plan; errors as FILE:LINE:COL: message', load: () => import('./check') },
-  schema: { summary: 'schema                         print the plan\'s JSON Schema', load: () => import('./schema') },
-  explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: () => import('./explain') },
-  simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: () => import('./simulate') },
+  run: { summary: 'run --plan <file|dir>          attach to Asterisk (ARI) and route calls', load: async () => require('./run') },
+  check: { summary: 'check <file|dir>               validate a plan; errors as FILE:LINE:COL: message', load: async () => require('./check') },
+  schema: { summary: 'schema                         print the plan\'s JSON Schema', load: async () => require('./schema') },
+  explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: async () => require('./explain') },
+  simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: async () => require('./simulate') },
 };
 
 function usage(): string {

@@ -1,0 +1,555 @@
+// The ARI adapter for calls: turns ARI events into the flow's CallEvents and
+// the flow's Actions into ARI requests. It keeps, per call, only the ids that
+// map one world onto the other (attempt → channel, playback, bridge, timers),
+// and guarantees that a finished call leaves nothing behind in Asterisk or here.
+
+import type { Logger } from 'pino';
+import type { Action, AttemptFailure, CallEvent } from '../flow/contract';
+import type { AriChannel, AriConnection, AriEvent } from './connection';
+
+export interface IncomingCall {
+  callId: string;
+  channelId: string;
+  /** Called number as the dialplan handed it over (Stasis argument). */
+  called: string;
+  caller: string;
+  callerName: string;
+}
+
+export interface CallsHandlers {
+  /** A caller entered the application. */
+  onIncoming(call: IncomingCall): void;
+  /** An event of a call in progress, for the flow. */
+  onEvent(callId: string, event: CallEvent): void;
+  /** The call is over and everything it held in Asterisk was released. */
+  onFinished(callId: string): void;
+}
+
+interface Attempt {
+  attemptId: string;
+  channelId: string;
+  line: string;
+  timeoutMs: number;
+  inStasis: boolean;
+  answered: boolean;
+  /** The failure already reported (so a later ChannelDestroyed is not reported twice). */
+  settled: boolean;
+  dialStatus?: string;
+  ringTimer?: NodeJS.Timeout;
+}
+
+interface CallRecord {
+  callId: string;
+  channelId: string;
+  attempts: Map<string, Attempt>;
+  /** ARI playback id → flow playback id. */
+  playbacks: Map<string, string>;
+  recordings: Map<string, string>;
+  timers: Map<string, NodeJS.Timeout>;
+  bridgeId?: string;
+  bridgedAttempt?: string;
+  hungUp: boolean;
+  finished: boolean;
+  moh: boolean;
+  ringing: boolean;
+}
+
+/** Application arguments that mark a channel Accueil created to ring a line. */
+const OUTBOUND_TAG = 'attempt';
+
+/** Q.850 cause of a ring leg that ended without answer → why it failed. */
+export function failureFromCause(cause: number | undefined, dialStatus?: string): AttemptFailure {
+  switch (dialStatus) {
+    case 'BUSY':
+      return 'busy';
+    case 'NOANSWER':
+      return 'noanswer';
+    case 'CHANUNAVAIL':
+    case 'CONGESTION':
+      return 'unavailable';
+    default:
+      break;
+  }
+  switch (cause) {
+    case 17: // user busy
+      return 'busy';
+    case 18: // no user responding
+    case 19: // no answer
+      return 'noanswer';
+    case 1: // unallocated number
+    case 3: // no route
+    case 20: // subscriber absent (not registered)
+    case 27: // destination out of order
+    case 34: // no circuit
+    case 38: // network out of order
+      return 'unavailable';
+    default:
+      return 'failed';
+  }
+}
+
+export class AsteriskCalls {
+  private readonly calls = new Map<string, CallRecord>();
+  /** Any channel Accueil handles (caller or ring leg) → its call id. */
+  private readonly channelToCall = new Map<string, string>();
+  private sequence = 0;
+
+  constructor(
+    private readonly ari: AriConnection,
+    private readonly app: string,
+    private readonly handlers: CallsHandlers,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    ari.on('event', (event: AriEvent) => this.onAriEvent(event));
+  }
+
+  /** Calls in the daemon's hands, for health and leak checks. */
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  /** Counts of what the adapter holds, for leak checks: all zero when idle. */
+  resources(): { calls: number; channels: number; timers: number } {
+    let timers = 0;
+    for (const call of this.calls.values()) {
+      timers += call.timers.size;
+      for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers++;
+    }
+    return { calls: this.calls.size, channels: this.channelToCall.size, timers };
+  }
+
+  private newCallId(): string {
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    return `${this.now().toString(36)}-${this.sequence.toString(36)}`;
+  }
+
+  // ── ARI events → flow events ───────────────────────────────────────────────
+
+  private onAriEvent(event: AriEvent): void {
+    try {
+      this.route(event);
+    } catch (err) {
+      this.log.error({ event: 'ari.event_error', type: event.type, error: (err as Error).message }, 'could not handle ARI event');
+    }
+  }
+
+  private route(event: AriEvent): void {
+    const channel = event.channel;
+    switch (event.type) {
+      case 'StasisStart':
+        if (channel) this.onStasisStart(channel, event.args ?? []);
+        return;
+      case 'ChannelDtmfReceived':
+        if (channel && event.digit) this.toCallerOnly(channel.id, { type: 'digit', digit: event.digit });
+        return;
+      case 'PlaybackFinished':
+        if (event.playback) this.onPlaybackFinished(event.playback.id);
+        return;
+      case 'RecordingFinished':
+      case 'RecordingFailed':
+        if (event.recording) this.onRecordingFinished(event.recording, event.type === 'RecordingFailed');
+        return;
+      case 'Dial':
+        if (event.peer) this.onDial(event.peer.id, event.dialstatus ?? '');
+        return;
+      case 'ChannelStateChange':
+        if (channel?.state === 'Up') this.onChannelUp(channel.id);
+        return;
+      case 'ChannelDestroyed':
+        if (channel) this.onChannelGone(channel.id, event.cause);
+        return;
+      case 'StasisEnd':
+        if (channel) this.onChannelGone(channel.id, undefined);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onStasisStart(channel: AriChannel, args: string[]): void {
+    if (args[0] === OUTBOUND_TAG) {
+      this.onAttemptInStasis(channel, args[1] ?? '', args[2] ?? '');
+      return;
+    }
+    const callId = this.newCallId();
+    const record: CallRecord = {
+      callId,
+      channelId: channel.id,
+      attempts: new Map(),
+      playbacks: new Map(),
+      recordings: new Map(),
+      timers: new Map(),
+      hungUp: false,
+      finished: false,
+      moh: false,
+      ringing: false,
+    };
+    this.calls.set(callId, record);
+    this.channelToCall.set(channel.id, callId);
+    this.handlers.onIncoming({
+      callId,
+      channelId: channel.id,
+      called: args[0] ?? channel.dialplan?.exten ?? '',
+      caller: channel.caller?.number ?? '',
+      callerName: channel.caller?.name ?? '',
+    });
+  }
+
+  private toCallerOnly(channelId: string, event: CallEvent): void {
+    const call = this.callOf(channelId);
+    if (call && call.channelId === channelId && !call.hungUp) this.handlers.onEvent(call.callId, event);
+  }
+
+  private callOf(channelId: string): CallRecord | undefined {
+    const callId = this.channelToCall.get(channelId);
+    return callId === undefined ? undefined : this.calls.get(callId);
+  }
+
+  private attemptOf(call: CallRecord, channelId: string): Attempt | undefined {
+    for (const attempt of call.attempts.values()) if (attempt.channelId === channelId) return attempt;
+    return undefined;
+  }
+
+  private onAttemptInStasis(channel: AriChannel, callId: string, attemptId: string): void {
+    const call = this.calls.get(callId);
+    const attempt = call?.attempts.get(attemptId);
+    if (!call || !attempt || attempt.channelId !== channel.id || call.hungUp) {
+      // A leg whose caller is gone (or that we cancelled meanwhile): do not let it ring.
+      void this.hangupChannel(channel.id);
+      return;
+    }
+    attempt.inStasis = true;
+    const timeoutSec = Math.max(1, Math.ceil(attempt.timeoutMs / 1000) + 2);
+    // Our own timer decides "no answer" (ARI's dial timeout only destroys the channel);
+    // Asterisk's is a safety net a little later.
+    attempt.ringTimer = setTimeout(() => this.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
+    this.ari
+      .request('dial', (c) => c.channels.dial({ channelId: channel.id, timeout: timeoutSec }))
+      .catch((err: Error) => {
+        this.log.warn({ callId, event: 'ari.dial_failed', attemptId, error: err.message }, 'dial failed');
+        this.failAttempt(call, attempt, 'failed', true);
+      });
+  }
+
+  private onDial(peerId: string, dialStatus: string): void {
+    const call = this.callOf(peerId);
+    if (!call) return;
+    const attempt = this.attemptOf(call, peerId);
+    if (!attempt || !dialStatus) return;
+    attempt.dialStatus = dialStatus;
+    if (dialStatus === 'ANSWER') {
+      this.onChannelUp(peerId);
+    } else if (['BUSY', 'NOANSWER', 'CHANUNAVAIL', 'CONGESTION'].includes(dialStatus)) {
+      this.failAttempt(call, attempt, failureFromCause(undefined, dialStatus), true);
+    }
+  }
+
+  private onChannelUp(channelId: string): void {
+    const call = this.callOf(channelId);
+    if (!call || call.channelId === channelId) return;
+    const attempt = this.attemptOf(call, channelId);
+    if (!attempt || attempt.answered || attempt.settled) return;
+    attempt.answered = true;
+    clearTimeout(attempt.ringTimer);
+    attempt.ringTimer = undefined;
+    this.handlers.onEvent(call.callId, { type: 'attemptAnswered', attemptId: attempt.attemptId });
+  }
+
+  private onChannelGone(channelId: string, cause: number | undefined): void {
+    const call = this.callOf(channelId);
+    if (!call) return;
+    if (call.channelId === channelId) {
+      if (call.hungUp) return;
+      call.hungUp = true;
+      this.handlers.onEvent(call.callId, { type: 'callerHangup' });
+      this.finish(call);
+      return;
+    }
+    const attempt = this.attemptOf(call, channelId);
+    if (!attempt) return;
+    this.channelToCall.delete(channelId);
+    call.attempts.delete(attempt.attemptId);
+    clearTimeout(attempt.ringTimer);
+    attempt.ringTimer = undefined;
+    if (call.hungUp) return;
+    if (call.bridgedAttempt === attempt.attemptId) {
+      this.handlers.onEvent(call.callId, { type: 'peerHangup' });
+    } else if (!attempt.settled) {
+      attempt.settled = true;
+      const failure = attempt.answered ? 'failed' : failureFromCause(cause, attempt.dialStatus);
+      this.handlers.onEvent(call.callId, { type: 'attemptFailed', attemptId: attempt.attemptId, cause: failure });
+    }
+  }
+
+  private failAttempt(call: CallRecord, attempt: Attempt, cause: AttemptFailure, hangup: boolean): void {
+    if (attempt.settled || attempt.answered) return;
+    attempt.settled = true;
+    clearTimeout(attempt.ringTimer);
+    attempt.ringTimer = undefined;
+    if (hangup) void this.hangupChannel(attempt.channelId);
+    if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'attemptFailed', attemptId: attempt.attemptId, cause });
+  }
+
+  private onPlaybackFinished(ariPlaybackId: string): void {
+    for (const call of this.calls.values()) {
+      const playbackId = call.playbacks.get(ariPlaybackId);
+      if (playbackId === undefined) continue;
+      call.playbacks.delete(ariPlaybackId);
+      if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
+      return;
+    }
+  }
+
+  private onRecordingFinished(recording: NonNullable<AriEvent['recording']>, failed: boolean): void {
+    for (const call of this.calls.values()) {
+      const recordingId = call.recordings.get(recording.name);
+      if (recordingId === undefined) continue;
+      call.recordings.delete(recording.name);
+      const cause = failed ? 'hangup' : recording.cause === 'dtmf' ? 'dtmf' : recording.cause === 'silence' ? 'silence' : call.hungUp ? 'hangup' : 'maxLength';
+      this.handlers.onEvent(call.callId, {
+        type: 'recordingFinished',
+        recordingId,
+        durationMs: Math.round((recording.duration ?? 0) * 1000),
+        cause,
+      });
+      return;
+    }
+  }
+
+  // ── flow actions → ARI ─────────────────────────────────────────────────────
+
+  /** Runs a call's actions in order; a failing request is logged, never thrown at the flow. */
+  async execute(callId: string, actions: Action[]): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    for (const action of actions) {
+      if (call.finished) return;
+      try {
+        await this.perform(call, action);
+      } catch (err) {
+        this.log.warn({ callId, event: 'ari.action_failed', action: action.type, error: (err as Error).message }, `ARI ${action.type} failed`);
+        if (action.type === 'dial') {
+          const attempt = call.attempts.get(action.attemptId);
+          if (attempt) this.failAttempt(call, attempt, 'failed', true);
+        }
+      }
+    }
+  }
+
+  private async perform(call: CallRecord, action: Action): Promise<void> {
+    const channelId = call.channelId;
+    switch (action.type) {
+      case 'journal':
+        this.log.info({ callId: call.callId, step: action.step, reason: action.reason, ...action.data }, `${action.step}: ${action.reason}`);
+        return;
+      case 'answer':
+        await this.ari.request('answer', (c) => c.channels.answer({ channelId }));
+        return;
+      case 'play': {
+        const ariId = `${call.callId}.${action.playbackId}`;
+        call.playbacks.set(ariId, action.playbackId);
+        const media = action.media.map((m) => (m.includes(':') ? m : `sound:${m}`));
+        await this.ari.request('play', (c) => c.channels.play({ channelId, media: media as unknown as string, playbackId: ariId }));
+        return;
+      }
+      case 'stopPlayback': {
+        const ariId = `${call.callId}.${action.playbackId}`;
+        if (!call.playbacks.has(ariId)) return;
+        await this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId: ariId })).catch(() => undefined);
+        return;
+      }
+      case 'ringback':
+        await this.stopHoldMusic(call);
+        call.ringing = true;
+        await this.ari.request('ring', (c) => c.channels.ring({ channelId }));
+        return;
+      case 'holdMusic':
+        await this.stopRingback(call);
+        call.moh = true;
+        await this.ari.request('start moh', (c) => c.channels.startMoh({ channelId, mohClass: action.musicClass }));
+        return;
+      case 'silence':
+        await this.stopRingback(call);
+        await this.stopHoldMusic(call);
+        return;
+      case 'dial':
+        await this.dial(call, action);
+        return;
+      case 'cancelDial': {
+        const attempt = call.attempts.get(action.attemptId);
+        if (!attempt) return;
+        attempt.settled = true;
+        clearTimeout(attempt.ringTimer);
+        attempt.ringTimer = undefined;
+        await this.hangupChannel(attempt.channelId);
+        return;
+      }
+      case 'bridge':
+        await this.bridge(call, action.attemptId);
+        return;
+      case 'startTimer': {
+        clearTimeout(call.timers.get(action.timerId));
+        const delay = Math.max(0, action.at - this.now());
+        call.timers.set(
+          action.timerId,
+          setTimeout(() => {
+            call.timers.delete(action.timerId);
+            if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'timer', timerId: action.timerId });
+          }, delay),
+        );
+        return;
+      }
+      case 'cancelTimer':
+        clearTimeout(call.timers.get(action.timerId));
+        call.timers.delete(action.timerId);
+        return;
+      case 'record': {
+        const name = `accueil-${action.box}-${call.callId}-${action.recordingId}`;
+        call.recordings.set(name, action.recordingId);
+        await this.ari.request('record', (c) =>
+          c.channels.record({
+            channelId,
+            name,
+            format: 'wav',
+            maxDurationSeconds: Math.ceil(action.maxLengthMs / 1000),
+            maxSilenceSeconds: action.silenceMs ? Math.ceil(action.silenceMs / 1000) : 0,
+            beep: action.beep,
+            terminateOn: '#',
+            ifExists: 'fail',
+          }),
+        );
+        return;
+      }
+      case 'hangup':
+        await this.hangupCall(call);
+        return;
+    }
+  }
+
+  private async dial(call: CallRecord, action: Extract<Action, { type: 'dial' }>): Promise<void> {
+    const channelId = `${call.callId}.${action.attemptId}`;
+    const attempt: Attempt = {
+      attemptId: action.attemptId,
+      channelId,
+      line: action.line,
+      timeoutMs: action.timeout,
+      inStasis: false,
+      answered: false,
+      settled: false,
+    };
+    call.attempts.set(action.attemptId, attempt);
+    this.channelToCall.set(channelId, call.callId);
+    // create + dial (not originate): the leg enters Stasis before it rings, so no
+    // early event (busy, answer) can be missed; it is dialled on its StasisStart.
+    // The phone shows the leg's connected line (chan_pjsip builds From from it);
+    // dial() is not given the caller, which would overwrite it with the caller's own ID.
+    await this.ari.request('create channel', (c) =>
+      c.channels.create({
+        endpoint: action.endpoint,
+        app: this.app,
+        appArgs: [OUTBOUND_TAG, call.callId, action.attemptId].join(','),
+        channelId,
+        originator: call.channelId,
+        variables: {
+          'CONNECTEDLINE(name,i)': action.callerId.name,
+          'CONNECTEDLINE(num,i)': action.callerId.number,
+          'CALLERID(name)': action.callerId.name,
+          'CALLERID(num)': action.callerId.number,
+        } as unknown as never,
+      } as never),
+    );
+  }
+
+  private async bridge(call: CallRecord, attemptId: string): Promise<void> {
+    const attempt = call.attempts.get(attemptId);
+    if (!attempt) return;
+    await this.stopRingback(call);
+    await this.stopHoldMusic(call);
+    const bridgeId = `${call.callId}.bridge`;
+    await this.ari.request('create bridge', (c) => c.bridges.create({ type: 'mixing', bridgeId, name: `accueil-${call.callId}` }));
+    call.bridgeId = bridgeId;
+    call.bridgedAttempt = attemptId;
+    await this.ari.request('add to bridge', (c) =>
+      c.bridges.addChannel({ bridgeId, channel: [call.channelId, attempt.channelId] as unknown as string }),
+    );
+  }
+
+  private async stopRingback(call: CallRecord): Promise<void> {
+    if (!call.ringing) return;
+    call.ringing = false;
+    await this.ari.request('ring stop', (c) => c.channels.ringStop({ channelId: call.channelId })).catch(() => undefined);
+  }
+
+  private async stopHoldMusic(call: CallRecord): Promise<void> {
+    if (!call.moh) return;
+    call.moh = false;
+    await this.ari.request('stop moh', (c) => c.channels.stopMoh({ channelId: call.channelId })).catch(() => undefined);
+  }
+
+  private async hangupChannel(channelId: string): Promise<void> {
+    try {
+      await this.ari.request('hangup', (c) => c.channels.hangup({ channelId }));
+    } catch {
+      // Already gone (404) or Asterisk unreachable: reconciliation cleans up later.
+    }
+  }
+
+  private async hangupCall(call: CallRecord): Promise<void> {
+    if (!call.hungUp) {
+      call.hungUp = true;
+      await this.hangupChannel(call.channelId);
+    }
+    this.finish(call);
+  }
+
+  /** Releases everything the call holds: ring legs, bridge, timers, maps. Idempotent. */
+  private finish(call: CallRecord): void {
+    if (call.finished) return;
+    call.finished = true;
+    for (const timer of call.timers.values()) clearTimeout(timer);
+    call.timers.clear();
+    for (const attempt of call.attempts.values()) {
+      clearTimeout(attempt.ringTimer);
+      attempt.ringTimer = undefined;
+      void this.hangupChannel(attempt.channelId);
+      this.channelToCall.delete(attempt.channelId);
+    }
+    call.attempts.clear();
+    if (call.bridgeId) {
+      const bridgeId = call.bridgeId;
+      void this.ari.request('destroy bridge', (c) => c.bridges.destroy({ bridgeId })).catch(() => undefined);
+    }
+    this.channelToCall.delete(call.channelId);
+    this.calls.delete(call.callId);
+    this.handlers.onFinished(call.callId);
+  }
+
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /**
+   * Gives a caller back to the dialplan, at the fallback that rings the
+   * secretariat directly (no plan loaded, or the daemon is stopping).
+   */
+  async handBack(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    call.hungUp = true; // no longer ours: its end is not a flow event
+    try {
+      await this.ari.request('continue in dialplan', (c) =>
+        c.channels.continueInDialplan({ channelId: call.channelId, context: 'from-trunk', extension: 'fallback', priority: 1 }),
+      );
+    } catch (err) {
+      this.log.error({ callId, event: 'call.handback_failed', error: (err as Error).message }, 'could not hand the call back to the dialplan');
+      await this.hangupChannel(call.channelId);
+    }
+    this.finish(call);
+  }
+
+  /** Hangs up every call in progress (used when stopping). */
+  async hangupAll(): Promise<void> {
+    await Promise.all([...this.calls.values()].map((call) => this.hangupCall(call)));
+  }
+}

@@ -1,0 +1,81 @@
+// `accueil run --plan <file|dir>`: the daemon. Attaches to Asterisk through ARI
+// (ARI_URL, ARI_USERNAME, ARI_PASSWORD), routes calls from the plan, reloads the
+// plan live, reconnects forever, and stops cleanly on SIGTERM/SIGINT.
+
+import { AriConnection } from '../asterisk/connection';
+import { Daemon } from '../daemon/daemon';
+import { makeLogger } from '../daemon/logger';
+import { PlanHolder } from '../daemon/plan-holder';
+import { flagString, parseArgs, soundsDir } from './args';
+
+const USAGE = 'usage: accueil run --plan <file|dir> [--sounds DIR]';
+
+export interface AriEnv {
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** ARI settings from the environment, or the one-line reason they are unusable. */
+export function ariFromEnv(env: NodeJS.ProcessEnv): AriEnv | { error: string } {
+  const url = env.ARI_URL ?? 'http://127.0.0.1:8088';
+  const password = env.ARI_PASSWORD;
+  if (!password) {
+    return { error: 'ARI_PASSWORD is not set: export ARI_URL, ARI_USERNAME and ARI_PASSWORD (the sandbox prints them: eval "$(npm run -s asterisk:up)")' };
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    return { error: `ARI_URL "${url}" is not an http(s) URL (expected e.g. http://127.0.0.1:8088)` };
+  }
+  return { url: url.replace(/\/+$/, ''), username: env.ARI_USERNAME ?? 'accueil', password };
+}
+
+export default async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const planPath = flagString(args, 'plan') ?? args.positional[0];
+  if (!planPath) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const ari = ariFromEnv(process.env);
+  if ('error' in ari) {
+    process.stderr.write(`accueil run: ${ari.error}\n`);
+    return 2;
+  }
+  const log = makeLogger();
+  const app = process.env.ACCUEIL_APP ?? 'accueil';
+
+  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args) }, log);
+  const first = await plans.start();
+  if (!first) {
+    process.stderr.write(`accueil run: the plan ${planPath} is not valid; nothing to serve (see the errors above)\n`);
+    await plans.stop();
+    return 1;
+  }
+
+  const requestTimeoutMs = Number(process.env.ACCUEIL_ARI_TIMEOUT_MS ?? 5000);
+  const connection = new AriConnection({ ...ari, app, requestTimeoutMs }, log);
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log });
+  connection.start();
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ event: 'daemon.stopping', signal, activeCalls: daemon.activeCalls }, `${signal}: stopping`);
+      void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
+        connection.stop();
+        await plans.stop();
+        log.info({ event: 'daemon.stopped' }, 'stopped');
+        log.flush?.();
+        resolve(0);
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => void plans.reload('SIGHUP'));
+  });
+}
