@@ -162,8 +162,10 @@ export function onHoldMessageTimer(tx: Tx): void {
   const p = currentPhase(tx);
   const g = p && tx.plan.groups[p.group];
   if (!p || !g || !g.hold.message || p.messagePlaying) return;
+  const media = tx.announcementMedia(g.hold.message);
+  if (media.length === 0) return;
   tx.setAudio({ kind: 'none' });
-  tx.play(tx.announcementMedia(g.hold.message), false);
+  tx.play(media, false);
   tx.s.phase = { ...p, messagePlaying: true };
 }
 

@@ -30,7 +30,13 @@ export function enterMenu(tx: Tx, name: string): void {
   });
   tx.setAudio({ kind: 'none' });
   tx.s.phase = { kind: 'menu', menu: name, failures: 0, buffer: '', awaiting: 'prompt' };
-  tx.play(tx.announcementMedia(m.prompt), true);
+  playMenuSound(tx, tx.announcementMedia(m.prompt));
+}
+
+/** Play a prompt or message; an empty one counts as already finished (nothing would report its end). */
+function playMenuSound(tx: Tx, media: string[]): void {
+  if (media.length > 0) tx.play(media, true);
+  else onMenuPlaybackFinished(tx);
 }
 
 function current(tx: Tx): { p: MenuPhase; m: Menu } | undefined {
@@ -61,7 +67,7 @@ export function onMenuPlaybackFinished(tx: Tx): void {
   if (c.p.awaiting === 'prompt') waitForInput(tx, c.m, c.p);
   else if (c.p.awaiting === 'message') {
     tx.s.phase = { ...c.p, awaiting: 'prompt' };
-    tx.play(tx.announcementMedia(c.m.prompt), true);
+    playMenuSound(tx, tx.announcementMedia(c.m.prompt));
   }
 }
 
@@ -126,5 +132,5 @@ function failure(tx: Tx, m: Menu, p: MenuPhase, kind: 'noInput' | 'invalid'): vo
   const message = kind === 'noInput' ? m.noInput : m.invalid;
   const next: MenuPhase = { ...p, failures, buffer: '', awaiting: message ? 'message' : 'prompt' };
   tx.s.phase = next;
-  tx.play(tx.announcementMedia(message ?? m.prompt), true);
+  playMenuSound(tx, tx.announcementMedia(message ?? m.prompt));
 }

@@ -153,14 +153,15 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
     if (line !== undefined) step.line = line;
     steps.push(step);
     if (ev.type === 'callerHangup') hungUp = true;
-    ({ state, actions } = handleEvent(state, ev, next.at));
-    apply(actions, next.at);
+    if (ev.type === 'playbackFinished' && playing?.id === ev.playbackId) playing = undefined;
     if (ev.type === 'digit' && playing?.interruptible) {
-      // The executor stops an interruptible sound on a key and reports it finished.
+      // The executor stops an interruptible sound on a key and reports it finished (after the key).
       unschedule(`play:${playing.id}`);
       schedule(next.at, { type: 'playbackFinished', playbackId: playing.id }, `play:${playing.id}`);
       playing = undefined;
     }
+    ({ state, actions } = handleEvent(state, ev, next.at));
+    apply(actions, next.at);
   }
   return { steps, state };
 }

@@ -23,7 +23,8 @@ export function enterVoicemail(tx: Tx, name: string): void {
     ? tx.announcementMedia(box.greeting)
     : [box.record ? PROMPTS.voicemailGreeting : PROMPTS.voicemailNoMessage];
   tx.s.phase = { kind: 'voicemail', box: name, sub: 'greeting' };
-  tx.play(media, false);
+  if (media.length > 0) tx.play(media, false);
+  else onVoicemailPlaybackFinished(tx); // an empty greeting: straight to the beep
 }
 
 export function onVoicemailPlaybackFinished(tx: Tx): void {
