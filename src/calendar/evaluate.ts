@@ -7,7 +7,7 @@ import type { Calendar } from '../plan/types';
 import { addDays, dateToNaive, DAY_MS, MINUTE_MS, naiveMinuteOfDay, naiveToDate } from './civil';
 import { reasonOfDay, reasonOfOverride, reasonText, type Reason } from './reason';
 import { dayRule, overrideSpan, type DayRule } from './rules';
-import { naiveToInstants, toNaive, transitionsBetween, zoneOf } from './zone';
+import { toNaive, WindowOffsets, zoneOf } from './zone';
 
 /** How far ahead `nextChange` looks before answering "never" (null). */
 export const DEFAULT_HORIZON_DAYS = 400;
@@ -45,9 +45,11 @@ function state(open: boolean, reason: Reason, announcement?: string): State {
 
 /** Open or closed at `at`, and why (no next change: cheap, for every call). */
 export function stateAt(calendar: Calendar, at: number | DateTime): State {
-  const zone = zoneOf(calendar.timezone);
-  const naive = toNaive(zone, toMs(at));
+  return stateAtWall(calendar, toNaive(zoneOf(calendar.timezone), toMs(at)));
+}
 
+/** The state for a wall-clock reading (naive ms): the whole decision, zone already applied. */
+function stateAtWall(calendar: Calendar, naive: number): State {
   const span = overrideSpan(calendar);
   if (span && calendar.override && naive >= span.from && naive < span.until) {
     const o = calendar.override;
@@ -91,22 +93,24 @@ export function nextChangeMs(calendar: Calendar, at: number | DateTime, horizonD
 
   for (let winStart = start; winStart < horizon; ) {
     const winEnd = Math.min(winStart + 7 * DAY_MS, horizon);
+    // The zone's offsets over the window, computed once: Intl lookups are the costly part.
+    const offsets = new WindowOffsets(zone, winStart, winEnd);
     const candidates = new Set<number>();
     const keep = (ms: number): void => {
       if (ms > winStart && ms <= winEnd) candidates.add(ms);
     };
-    const firstDate = addDays(naiveToDate(toNaive(zone, winStart)), -MAX_SPILL_DAYS - 1);
-    const lastDate = addDays(naiveToDate(toNaive(zone, winEnd)), 1);
+    const firstDate = addDays(naiveToDate(offsets.toNaive(winStart)), -MAX_SPILL_DAYS - 1);
+    const lastDate = addDays(naiveToDate(offsets.toNaive(winEnd)), 1);
     for (let d = firstDate; d <= lastDate; d = addDays(d, 1)) {
-      for (const naive of boundariesOf(calendar, d)) naiveToInstants(zone, naive).forEach(keep);
+      for (const naive of boundariesOf(calendar, d)) offsets.toInstants(naive).forEach(keep);
     }
     if (span) {
-      for (const naive of [span.from, span.until]) if (Number.isFinite(naive)) naiveToInstants(zone, naive).forEach(keep);
+      for (const naive of [span.from, span.until]) if (Number.isFinite(naive)) offsets.toInstants(naive).forEach(keep);
     }
-    transitionsBetween(zone, winStart, winEnd).forEach(keep);
+    offsets.transitions.forEach(keep);
 
     for (const c of [...candidates].sort((a, b) => a - b)) {
-      if (stateAt(calendar, c).open !== current) return c;
+      if (stateAtWall(calendar, offsets.toNaive(c)).open !== current) return c;
     }
     winStart = winEnd;
   }

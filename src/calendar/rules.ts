@@ -36,7 +36,19 @@ export function weeklyIntervals(calendar: Calendar, weekday: Weekday): Interval[
   return calendar.weekly[weekday] ?? [];
 }
 
+// Calendars are immutable validated data, so a date's rule can be remembered per
+// calendar object; a reloaded plan brings new objects and the old entries go with them.
+const memo = new WeakMap<Calendar, Map<string, DayRule>>();
+
 export function dayRule(calendar: Calendar, date: string): DayRule {
+  let days = memo.get(calendar);
+  if (!days) memo.set(calendar, (days = new Map()));
+  let rule = days.get(date);
+  if (!rule) days.set(date, (rule = computeDayRule(calendar, date)));
+  return rule;
+}
+
+function computeDayRule(calendar: Calendar, date: string): DayRule {
   const weekday = isoWeekday(date);
   const exception = exceptionOn(calendar, date);
   if (exception) {

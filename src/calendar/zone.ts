@@ -41,20 +41,11 @@ export function naiveToInstants(zone: IANAZone, naive: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** The first instant at or after the wall reading `naive` (the transition when `naive` falls in a gap). */
-export function naiveToFirstInstant(zone: IANAZone, naive: number): number {
-  const found = naiveToInstants(zone, naive);
-  if (found.length > 0) return found[0]!;
-  // In a gap: the wall clock jumps over `naive` at the transition, which lies
-  // between the two candidate conversions.
-  const lo = naive - zone.offset(naive - DAY_MS) * MINUTE_MS;
-  const hi = naive - zone.offset(naive + DAY_MS) * MINUTE_MS;
-  return findTransition(zone, Math.min(lo, hi), Math.max(lo, hi));
-}
-
 /** Instants in (fromMs, toMs] where the zone's offset changes. */
 export function transitionsBetween(zone: IANAZone, fromMs: number, toMs: number): number[] {
-  const step = DAY_MS / 2; // zones do not change offset twice within 12 hours
+  // Zones do not change offset twice within a week (the closest pairs in tzdb, Morocco's
+  // Ramadan suspensions, are about a month apart), so a weekly probe finds every change.
+  const step = 7 * DAY_MS;
   const out: number[] = [];
   let a = fromMs;
   let oa = zone.offset(a);
@@ -77,4 +68,44 @@ function findTransition(zone: IANAZone, lo: number, hi: number): number {
     else hi = mid;
   }
   return hi;
+}
+
+/**
+ * A zone's offsets over a window (a margin of a day either side), looked up once:
+ * converting thousands of candidate instants then costs no Intl call.
+ */
+export class WindowOffsets {
+  readonly transitions: number[];
+  private readonly starts: number[];
+  private readonly values: number[];
+
+  constructor(zone: IANAZone, fromMs: number, toMs: number) {
+    const lo = fromMs - 2 * DAY_MS;
+    const hi = toMs + 2 * DAY_MS;
+    const all = transitionsBetween(zone, lo, hi);
+    this.transitions = all.filter((t) => t > fromMs && t <= toMs);
+    this.starts = [-Infinity, ...all];
+    this.values = [zone.offset(lo), ...all.map((t) => zone.offset(t))];
+  }
+
+  /** Offset (minutes) at instant `ms`; only meaningful within the window and its margin. */
+  offset(ms: number): number {
+    let i = this.starts.length - 1;
+    while (i > 0 && this.starts[i]! > ms) i--;
+    return this.values[i]!;
+  }
+
+  toNaive(ms: number): number {
+    return ms + this.offset(ms) * MINUTE_MS;
+  }
+
+  /** As naiveToInstants, with the window's offsets. */
+  toInstants(naive: number): number[] {
+    const out: number[] = [];
+    for (const o of new Set(this.values)) {
+      const ms = naive - o * MINUTE_MS;
+      if (this.offset(ms) === o && !out.includes(ms)) out.push(ms);
+    }
+    return out.sort((a, b) => a - b);
+  }
 }
