@@ -99,7 +99,7 @@ export class Builder {
       const known = [...this.names[kind]];
       this.error(
         ptr,
-        `unknown ${label} "${v}"${didYouMean(v, known)}; expected ${known.length ? `one of the ${kind} defined: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}` : `a ${label} defined under ${kind}: (there is none)`}`,
+        `unknown ${label} "${v}"${didYouMean(v, known)}; expected ${known.length ? `one of the ${label.endsWith('x') ? `${label}es` : `${label}s`} defined: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}` : `a ${label} defined under ${kind}: (there is none)`}`,
       );
       return undefined;
     }
@@ -136,9 +136,6 @@ export class Builder {
     const voicemail = this.mapSection('voicemail', (ptr, name) => this.buildVoicemail(ptr, name));
     const numbers = this.buildNumbers(country);
     const def = this.root.default !== undefined ? this.destination('/default') : undefined;
-    if (Object.keys(this.section('numbers')).length === 0 && def === undefined && this.errors.length === 0) {
-      this.errors.push({ file: this.firstFile, line: 0, col: 0, message: 'the plan defines no numbers; expected at least one public number under "numbers:"' });
-    }
     const plan: PlanWithoutVersion = {
       timezone, country, lines, calendars, numbers, groups, menus, voicemail,
       announcements: this.announcements,

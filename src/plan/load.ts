@@ -112,6 +112,9 @@ export function planFromSources(sources: { file: string; text: string }[], sound
     const builder = new Builder(merged.data, merged.positions, sounds, parsed[0]!.file);
     const built = builder.build();
     errors.push(...builder.errors);
+    if (errors.length === 0 && Object.keys(built.numbers).length === 0 && !built.default) {
+      errors.push(whole(parsed[0]!.file, 'the plan defines no numbers; expected at least one public number under "numbers:" (or a "default" destination)'));
+    }
     if (errors.length === 0) {
       const hash = createHash('sha256');
       for (const s of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) hash.update(path.basename(s.file)).update('\0').update(s.text).update('\0');

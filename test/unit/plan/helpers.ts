@@ -1,0 +1,45 @@
+import { planFromSources, formatError } from '../../../src/plan';
+import type { SoundIndex } from '../../../src/plan/sounds';
+
+export const sounds: SoundIndex = {
+  dir: 'sounds',
+  exists: true,
+  names: new Set(['bienvenue', 'ferme', 'attente', 'messagerie', 'menu', 'fr/bonjour']),
+};
+
+/** Error lines of a one-file plan `p.yaml`. */
+export function errorsOf(text: string): string[] {
+  const r = planFromSources([{ file: 'p.yaml', text }], sounds);
+  return r.ok ? [] : r.errors.map(formatError);
+}
+
+export function planOf(text: string) {
+  const r = planFromSources([{ file: 'p.yaml', text }], sounds);
+  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+  return r.plan;
+}
+
+/** A small valid plan; tests append or replace lines to break it in one place. */
+export const BASE = `timezone: Europe/Paris
+lines:
+  secretariat: { endpoint: PJSIP/secretariat }
+  dr: { endpoint: PJSIP/dr }
+numbers:
+  "+33 1 42 00 00 01":
+    name: Cabinet
+    greeting: bienvenue
+    calendar: cab
+    open: { group: g }
+    closed: { announcement: ferme, then: { voicemail: vm } }
+calendars:
+  cab:
+    weekly: { mon-fri: [08:30-12:30, 14:00-19:00] }
+    holidays: FR
+groups:
+  g:
+    lines: [secretariat]
+    max_wait: 30s
+    overflow: { line: dr, timeout: 20s, then: { voicemail: vm } }
+voicemail:
+  vm: { greeting: messagerie }
+`;
