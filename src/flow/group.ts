@@ -115,6 +115,11 @@ export function onGroupAttemptEnded(tx: Tx, line: string, cause: AttemptFailure 
     endSweep(tx, g, next);
     return;
   }
+  if (deadline(g, next) <= tx.now) {
+    // The attempt ended on the very instant max wait runs out: no zero-length ring.
+    overflow(tx, g, `max wait ${seconds(g.maxWait)} reached`);
+    return;
+  }
   tx.s.phase = { ...next, cursor };
   ringLine(tx, g, next, nextLine);
 }

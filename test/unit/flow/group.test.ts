@@ -129,6 +129,15 @@ describe('linear', () => {
     expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(25);
   });
 
+  test('an attempt failing at the very instant max wait ends does not ring the next line for 0 s', () => {
+    const p = plan({ strategy: 'linear', ringTime: 10 * S, maxWait: 10 * S });
+    const { state, actions } = startCall(ctx(p), alwaysOpen);
+    const first = ofType(actions, 'dial')[0];
+    const next = handleEvent(state, { type: 'attemptFailed', attemptId: first?.attemptId ?? '', cause: 'noanswer' }, T0 + 10 * S);
+    expect(ofType(next.actions, 'dial')).toEqual([]);
+    expect(ofType(next.actions, 'journal').map((j) => j.step)).toContain('overflow');
+  });
+
   test('second sweep starts again from the first line', () => {
     const r = run({ strategy: 'linear', ringTime: 5 * S, maxWait: 40 * S, retryPause: 1 * S }, {}, ['secretariat', 'dr-martin']);
     expect(r.dials.map((d) => [d[0], d[1]])).toEqual([
