@@ -14,7 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
   ],
 };

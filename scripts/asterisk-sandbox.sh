@@ -117,6 +117,9 @@ up() {
   rm -rf "$root/usr/share/asterisk/sounds/accueil"
   mkdir -p "$root/usr/share/asterisk/sounds/accueil"
   if compgen -G "$repo/sounds/*" >/dev/null; then cp -r "$repo"/sounds/. "$root/usr/share/asterisk/sounds/accueil/"; fi
+  # Asterisk looks its own host name up to find its address; an unknown name
+  # costs an error and a DNS query to the root servers on every call.
+  printf '127.0.0.1 localhost %s\n::1 localhost ip6-localhost\n' "$(hostname)" > "$root/etc/hosts"
   mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
   echo "$root" > "$state/root"
   : > "$state/asterisk.out"

@@ -322,9 +322,12 @@ export class AsteriskCalls {
   /** Runs a call's actions in order; a failing request is logged, never thrown at the flow. */
   async execute(callId: string, actions: Action[]): Promise<void> {
     const call = this.calls.get(callId);
-    if (!call) return;
     for (const action of actions) {
-      if (call.finished) return;
+      // A finished call's last words (the outcome) are still journaled.
+      if (!call || call.finished) {
+        if (action.type === 'journal') this.journal(callId, action);
+        continue;
+      }
       try {
         await this.perform(call, action);
       } catch (err) {
@@ -337,11 +340,15 @@ export class AsteriskCalls {
     }
   }
 
+  private journal(callId: string, entry: Extract<Action, { type: 'journal' }>): void {
+    this.log.info({ callId, step: entry.step, reason: entry.reason, ...entry.data }, `${entry.step}: ${entry.reason}`);
+  }
+
   private async perform(call: CallRecord, action: Action): Promise<void> {
     const channelId = call.channelId;
     switch (action.type) {
       case 'journal':
-        this.log.info({ callId: call.callId, step: action.step, reason: action.reason, ...action.data }, `${action.step}: ${action.reason}`);
+        this.journal(call.callId, action);
         return;
       case 'answer':
         await this.ari.request('answer', (c) => c.channels.answer({ channelId }));

@@ -1,0 +1,103 @@
+// The real daemon (`accueil run`) as a child process, with its JSON journal.
+import { spawn, type ChildProcess } from 'child_process';
+import * as path from 'path';
+import { REPO, ariSettings } from './sandbox';
+
+export interface JournalLine {
+  level: number;
+  time: string;
+  msg: string;
+  callId?: string;
+  step?: string;
+  event?: string;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+export class DaemonProcess {
+  readonly lines: JournalLine[] = [];
+  readonly raw: string[] = [];
+  private child: ChildProcess | undefined;
+  exitCode: number | null = null;
+  private exitPromise: Promise<number> | undefined;
+
+  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {}
+
+  start(): this {
+    const ari = ariSettings();
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')], {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        ARI_URL: ari.url,
+        ARI_USERNAME: ari.username,
+        ARI_PASSWORD: ari.password,
+        ACCUEIL_LOG_FORMAT: 'json',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += String(chunk);
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        this.raw.push(line);
+        if (line.startsWith('{')) {
+          try {
+            this.lines.push(JSON.parse(line) as JournalLine);
+          } catch {
+            // not a journal line
+          }
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    this.exitPromise = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? 128 : 1);
+        resolve(this.exitCode);
+      }),
+    );
+    return this;
+  }
+
+  /** Resolves once ARI is connected (the daemon logs `ari.connected`). */
+  async ready(timeoutMs = 20000): Promise<void> {
+    await this.waitForLine((l) => l.event === 'ari.connected', timeoutMs);
+  }
+
+  async waitForLine(match: (line: JournalLine) => boolean, timeoutMs = 15000): Promise<JournalLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found) return found;
+      if (this.exitCode !== null) throw new Error(`daemon exited (${this.exitCode}) before the awaited line; output:\n${this.raw.slice(-30).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for a journal line; last output:\n${this.raw.slice(-30).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The journal of one call (by call id), in order. */
+  journal(callId: string): JournalLine[] {
+    return this.lines.filter((l) => l.callId === callId);
+  }
+
+  /** Call ids in order of arrival. */
+  callIds(): string[] {
+    return this.lines.filter((l) => l.step === 'incoming' && l.callId).map((l) => l.callId as string);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15000): Promise<number> {
+    if (!this.child || this.exitCode !== null) return this.exitCode ?? 0;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
+    const code = await this.exitPromise!;
+    clearTimeout(timer);
+    return code;
+  }
+}

@@ -1,0 +1,125 @@
+// The sandbox Asterisk as the tests see it: ARI settings, REST look-ups, and
+// an observer that records every ARI event (what the caller heard, what rang).
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import WebSocket from 'ws';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+
+export interface AriSettings {
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** From the environment, else from the sandbox script (which must have been started). */
+export function ariSettings(): AriSettings {
+  if (!process.env.ARI_PASSWORD) {
+    const out = execFileSync('bash', [path.join(REPO, 'scripts/asterisk-sandbox.sh'), 'settings'], { encoding: 'utf8' });
+    for (const line of out.split('\n')) {
+      const m = /^export (\w+)=(.*)$/.exec(line.trim());
+      if (m) process.env[m[1] as string] = m[2];
+    }
+  }
+  return {
+    url: process.env.ARI_URL ?? 'http://127.0.0.1:8088',
+    username: process.env.ARI_USERNAME ?? 'accueil',
+    password: process.env.ARI_PASSWORD ?? '',
+  };
+}
+
+export async function ari<T = unknown>(method: string, resource: string, body?: unknown): Promise<T> {
+  const s = ariSettings();
+  const res = await fetch(`${s.url}/ari/${resource}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${s.username}:${s.password}`).toString('base64')}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) throw new Error(`ARI ${method} ${resource}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function isAsteriskUp(): Promise<boolean> {
+  try {
+    await ari('GET', 'asterisk/ping');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Channels and bridges Asterisk holds now. */
+export async function asteriskResources(): Promise<{ channels: { id: string; name: string }[]; bridges: { id: string }[] }> {
+  const [channels, bridges] = await Promise.all([ari<{ id: string; name: string }[]>('GET', 'channels'), ari<{ id: string }[]>('GET', 'bridges')]);
+  return { channels, bridges };
+}
+
+/** Waits until Asterisk holds no channel and no bridge (or the time is up) and returns what is left. */
+export async function settle(timeoutMs = 5000): Promise<{ channels: { id: string; name: string }[]; bridges: { id: string }[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = await asteriskResources();
+    if ((left.channels.length === 0 && left.bridges.length === 0) || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface ObservedEvent {
+  type: string;
+  at: number;
+  channel?: { id: string; name: string; state: string };
+  playback?: { id: string; media_uri: string; target_uri: string };
+  [key: string]: unknown;
+}
+
+/** Records all ARI events (subscribeAll) under its own application name. */
+export class AriObserver {
+  readonly events: ObservedEvent[] = [];
+  private socket: WebSocket | undefined;
+
+  async start(): Promise<void> {
+    const s = ariSettings();
+    const url = `${s.url.replace(/^http/, 'ws')}/ari/events?app=accueil-observer&subscribeAll=true&api_key=${encodeURIComponent(`${s.username}:${s.password}`)}`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as ObservedEvent;
+      event.at = Date.now();
+      this.events.push(event);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+  }
+
+  /** The media played to channels whose name starts with `channelPrefix` ("PJSIP/trunk"). */
+  played(channelPrefix = 'PJSIP/trunk'): string[] {
+    return this.events
+      .filter((e) => (e.type === 'PlaybackStarted' || e.type === 'PlaybackContinuing') && e.playback)
+      .filter((e) => {
+        const target = e.playback?.target_uri ?? '';
+        const channelId = target.replace(/^channel:/, '');
+        return this.channelName(channelId).startsWith(channelPrefix);
+      })
+      .map((e) => e.playback?.media_uri ?? '');
+  }
+
+  channelName(channelId: string): string {
+    for (const e of this.events) if (e.channel?.id === channelId) return e.channel.name;
+    return '';
+  }
+
+  ofType(type: string): ObservedEvent[] {
+    return this.events.filter((e) => e.type === type);
+  }
+
+  stop(): void {
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,231 @@
+// SIPp as the caller and as the phones. Each SIPp process writes its SIP
+// message trace to a file; the tests read from it which phone got an INVITE,
+// when, with which caller ID, and whether the caller was answered.
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const SCENARIOS = path.join(__dirname, '..', 'sipp');
+
+/** The sandbox phones' static contacts (asterisk/sandbox/pjsip_overlay.conf). */
+export const PHONE_PORTS: Record<string, number> = {
+  secretariat: 5081,
+  'dr-martin': 5082,
+  'dr-durand': 5083,
+  'dr-petit': 5084,
+  'line-5': 5085,
+  'line-6': 5086,
+  'line-7': 5087,
+  'line-8': 5088,
+};
+
+export interface SipMessage {
+  at: number;
+  direction: 'received' | 'sent';
+  firstLine: string;
+  headers: Record<string, string>;
+}
+
+let mediaPort = 20000 + (process.pid % 100) * 100;
+let callerPort = 5100 + (process.pid % 50) * 10;
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-sipp-'));
+
+function nextMediaPort(): number {
+  mediaPort += 4;
+  if (mediaPort > 60000) mediaPort = 20000;
+  return mediaPort;
+}
+
+/** Renders a scenario with its {{placeholders}} (SIPp reads numbers like timeouts literally). */
+function renderScenario(name: string, values: Record<string, string | number>): string {
+  let text = fs.readFileSync(path.join(SCENARIOS, name), 'utf8');
+  for (const [key, value] of Object.entries(values)) text = text.split(`{{${key}}}`).join(String(value));
+  const file = path.join(workDir, `${path.basename(name, '.xml')}-${Object.values(values).join('-')}-${Date.now()}.xml`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function parseTimestamp(text: string): number {
+  // "2026-11-27 10:30:10.841373" in local time
+  const m = /^(\d{4})-(\d\d)-(\d\d)\s+(\d\d):(\d\d):(\d\d)\.(\d+)/.exec(text.trim());
+  if (!m) return NaN;
+  const [, y, mo, d, h, mi, s, frac] = m as unknown as string[];
+  return new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, Math.floor(+(frac!.padEnd(6, '0').slice(0, 6)) / 1000)).getTime();
+}
+
+export function parseMessages(file: string): SipMessage[] {
+  if (!fs.existsSync(file)) return [];
+  const blocks = fs.readFileSync(file, 'utf8').split(/^-{20,} /m).slice(1);
+  const out: SipMessage[] = [];
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    const at = parseTimestamp(lines[0] ?? '');
+    const direction = /received/.test(lines[1] ?? '') ? 'received' : 'sent';
+    const body = lines.slice(2).map((l) => l.replace(/\r$/, ''));
+    while (body.length && body[0]?.trim() === '') body.shift();
+    const firstLine = body[0]?.trim() ?? '';
+    const headers: Record<string, string> = {};
+    for (const line of body.slice(1)) {
+      if (line.trim() === '') break;
+      const i = line.indexOf(':');
+      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] ??= line.slice(i + 1).trim();
+    }
+    if (firstLine) out.push({ at, direction, firstLine, headers });
+  }
+  return out;
+}
+
+abstract class SippProcess {
+  protected child: ChildProcess | undefined;
+  readonly messageFile: string;
+  protected output = '';
+  readonly exited: Promise<number>;
+  private resolveExit!: (code: number) => void;
+
+  protected constructor(label: string) {
+    this.messageFile = path.join(workDir, `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}.msg`);
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  protected launch(args: string[]): void {
+    const child = spawn('sipp', [...args, '-trace_msg', '-message_file', this.messageFile, '-nostdin', '-trace_err', '-error_file', `${this.messageFile}.err`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (d) => (this.output += String(d)));
+    child.stderr?.on('data', (d) => (this.output += String(d)));
+    child.on('exit', (code, signal) => this.resolveExit(code ?? (signal ? 128 : 1)));
+  }
+
+  messages(): SipMessage[] {
+    return parseMessages(this.messageFile);
+  }
+
+  errors(): string {
+    const f = `${this.messageFile}.err`;
+    return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 2000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+  }
+}
+
+export type PhoneBehaviour = { answerAfterMs: number; holdMs?: number } | 'busy' | 'never';
+
+export interface Invite {
+  at: number;
+  callerIdName: string;
+  callerIdNumber: string;
+  callId: string;
+}
+
+/** A sandbox phone (SIPp UAS on its static contact's port). */
+export class Phone extends SippProcess {
+  constructor(readonly name: string, behaviour: PhoneBehaviour) {
+    super(name);
+    const port = PHONE_PORTS[name];
+    if (!port) throw new Error(`no sandbox phone named ${name}`);
+    const scenario =
+      behaviour === 'busy'
+        ? path.join(SCENARIOS, 'phone-busy.xml')
+        : renderScenario('phone.xml', {
+            ring_ms: behaviour === 'never' ? 3_600_000 : behaviour.answerAfterMs,
+            hold_ms: behaviour === 'never' ? 3_600_000 : behaviour.holdMs ?? 3_600_000,
+          });
+    this.launch(['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(nextMediaPort())]);
+  }
+
+  /** INVITEs this phone received (retransmissions counted once). */
+  invites(): Invite[] {
+    const seen = new Set<string>();
+    const out: Invite[] = [];
+    for (const m of this.messages()) {
+      if (m.direction !== 'received' || !m.firstLine.startsWith('INVITE ')) continue;
+      const callId = m.headers['call-id'] ?? '';
+      if (seen.has(callId)) continue;
+      seen.add(callId);
+      const from = m.headers.from ?? '';
+      const nameMatch = /^"([^"]*)"/.exec(from);
+      const numberMatch = /sip:([^@>;]+)@/.exec(from);
+      out.push({ at: m.at, callerIdName: nameMatch?.[1] ?? '', callerIdNumber: numberMatch?.[1] ?? '', callId });
+    }
+    return out;
+  }
+
+  /** CANCELs received: ringing stopped by Asterisk. */
+  cancels(): SipMessage[] {
+    return this.messages().filter((m) => m.direction === 'received' && m.firstLine.startsWith('CANCEL '));
+  }
+
+  /** Calls this phone answered (200 OK sent to an INVITE). */
+  answered(): number {
+    return new Set(
+      this.messages()
+        .filter((m) => m.direction === 'sent' && m.firstLine.startsWith('SIP/2.0 200') && /INVITE/.test(m.headers.cseq ?? ''))
+        .map((m) => m.headers['call-id']),
+    ).size;
+  }
+}
+
+export interface CallResult {
+  exitCode: number;
+  startedAt: number;
+  /** When the caller got 200 OK, if it did. */
+  answeredAt?: number;
+  /** Who ended the call: the caller after its hold time, or Asterisk (BYE received). */
+  endedBy?: 'caller' | 'asterisk';
+  endedAt?: number;
+  finalStatus?: number;
+  output: string;
+}
+
+/** A caller dialling `number` through the trunk. Resolves when SIPp exits. */
+export class Caller extends SippProcess {
+  readonly startedAt = Date.now();
+
+  constructor(readonly number: string, options: { caller?: string; holdMs: number }) {
+    super(`caller-${number}`);
+    callerPort += 1;
+    if (callerPort > 5999) callerPort = 5100;
+    const scenario = renderScenario('caller.xml', { hold_ms: options.holdMs });
+    this.launch([
+      '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', '127.0.0.1', '-p', String(callerPort),
+      '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil(options.holdMs / 1000) + 120) + 's',
+    ]);
+  }
+
+  async result(): Promise<CallResult> {
+    const exitCode = await this.exited;
+    const messages = this.messages();
+    const ok = messages.find((m) => m.direction === 'received' && m.firstLine.startsWith('SIP/2.0 200') && /INVITE/.test(m.headers.cseq ?? ''));
+    const final = messages.filter((m) => m.direction === 'received' && /^SIP\/2.0 [2-6]\d\d/.test(m.firstLine) && /INVITE/.test(m.headers.cseq ?? '')).pop();
+    const byeIn = messages.find((m) => m.direction === 'received' && m.firstLine.startsWith('BYE '));
+    const byeOut = messages.find((m) => m.direction === 'sent' && m.firstLine.startsWith('BYE '));
+    return {
+      exitCode,
+      startedAt: this.startedAt,
+      answeredAt: ok?.at,
+      endedBy: byeIn ? 'asterisk' : byeOut ? 'caller' : undefined,
+      endedAt: (byeIn ?? byeOut)?.at,
+      finalStatus: final ? Number(final.firstLine.split(' ')[1]) : undefined,
+      output: this.output + this.errors(),
+    };
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
