@@ -483,10 +483,11 @@ export class Builder {
     if (isObj(o.hold)) {
       if (isStr(o.hold.music)) hold.music = o.hold.music;
       const msg = o.hold.message !== undefined ? this.soundRef(`${ptr}/hold/message`) : undefined;
+      const every = this.duration(`${ptr}/hold/every`, 30_000, { min: 5000 });
       if (msg) {
         hold.message = msg;
-        hold.every = this.duration(`${ptr}/hold/every`, 30_000, { min: 5000 });
-      } else if (o.hold.every !== undefined) this.error(`${ptr}/hold/every`, '"every" is only meaningful with "message"; expected a message to repeat', true);
+        hold.every = every;
+      } else if (o.hold.every !== undefined && o.hold.message === undefined) this.error(`${ptr}/hold/every`, '"every" is only meaningful with "message"; expected a message to repeat', true);
       hold.announcePosition = o.hold.announce_position === true;
     }
     const ringTime = this.duration(`${ptr}/ring_time`, 20_000, { min: 1000, max: 600_000 });
