@@ -22,6 +22,10 @@ export function mergeFiles(files: FileData[]): { data: Record<string, unknown>; 
   const data: Record<string, unknown> = {};
   const positions: Positions = new Map();
   const errors: PlanError[] = [];
+  const only = files[0];
+  if (files.length === 1 && only && typeof only.data === 'object' && only.data !== null && !Array.isArray(only.data)) {
+    return { data: only.data as Record<string, unknown>, positions: only.positions, errors }; // nothing to merge
+  }
   const owner = new Map<string, FileData>(); // pointer of a merged entry → the file it came from
 
   for (const f of files) {
