@@ -5,6 +5,8 @@
 import { AriConnection } from '../asterisk/connection';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
+import type { JournalEntry } from '../daemon/metrics';
+import { startObservability } from '../daemon/observability';
 import { PlanHolder } from '../daemon/plan-holder';
 import { flagString, parseArgs, soundsDir } from './args';
 
@@ -57,7 +59,20 @@ export default async function run(argv: string[]): Promise<number> {
 
   const requestTimeoutMs = Number(process.env.ACCUEIL_ARI_TIMEOUT_MS ?? 5000);
   const connection = new AriConnection({ ...ari, app, requestTimeoutMs }, log);
-  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log });
+
+  // --- observability (issue 9): /healthz, /readyz, /metrics; see docs/operations.md
+  const ops = await startObservability({ connection, plans, log });
+  if ('error' in ops) {
+    process.stderr.write(`accueil run: ${ops.error}\n`);
+    await plans.stop();
+    return 2;
+  }
+  // A variable, not a literal: `onJournal` is accepted whether or not DaemonOptions declares it yet.
+  const daemonOptions = { ari: connection, app, plan: () => plans.current, log, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry) };
+  const daemon = new Daemon(daemonOptions);
+  ops.metrics.bind({ activeCalls: () => daemon.activeCalls });
+  // --- end observability
+
   connection.start();
 
   return new Promise<number>((resolve) => {
@@ -68,6 +83,7 @@ export default async function run(argv: string[]): Promise<number> {
       log.info({ event: 'daemon.stopping', signal, activeCalls: daemon.activeCalls }, `${signal}: stopping`);
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
+        await ops.close();
         await plans.stop();
         log.info({ event: 'daemon.stopped' }, 'stopped');
         log.flush?.();
