@@ -87,6 +87,7 @@ export async function indexSounds(dir: string): Promise<SoundIndex> {
 export function planFromSources(sources: { file: string; text: string }[], sounds: SoundIndex): LoadResult {
   const errors: PlanError[] = [];
   const parsed: FileData[] = [];
+  let broken = false;
   for (const { file, text } of sources) {
     if (text.trim() === '') {
       errors.push(whole(file, 'the file is empty; expected a plan (timezone, lines, numbers, …)'));
@@ -94,6 +95,10 @@ export function planFromSources(sources: { file: string; text: string }[], sound
     }
     const p = parseYaml(file, text);
     errors.push(...p.errors);
+    if (p.broken) {
+      broken = true; // syntax first: checking a half-read plan would bury the real mistake under consequences
+      continue;
+    }
     if (p.data === undefined || p.data === null) {
       if (p.errors.length === 0) errors.push(whole(file, 'the file holds only comments; expected a plan (timezone, lines, numbers, …)'));
       continue;
@@ -106,7 +111,7 @@ export function planFromSources(sources: { file: string; text: string }[], sound
     errors.push(...checkSchema(file, p.data, p.positions));
     parsed.push({ file, data: p.data, positions: p.positions });
   }
-  if (parsed.length > 0) {
+  if (parsed.length > 0 && !broken) {
     const merged = mergeFiles(parsed);
     errors.push(...merged.errors);
     const builder = new Builder(merged.data, merged.positions, sounds, parsed[0]!.file);

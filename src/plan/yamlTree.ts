@@ -19,7 +19,11 @@ export interface ParsedFile {
   data: unknown;
   positions: Positions;
   errors: PlanError[];
+  /** The YAML itself is broken: what was read is unreliable, later checks would only add noise. */
+  broken: boolean;
 }
+
+const MAX_SYNTAX_ERRORS = 5;
 
 export function pointer(parent: string, key: string | number): string {
   return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -32,10 +36,23 @@ export function parseYaml(file: string, text: string): ParsedFile {
   const at = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const doc: Document.Parsed = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
 
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const p = at(e.pos[0]);
+  // One error per line, and a few at most: after a real mistake the parser reports every
+  // following token as unexpected, which buries the one line that needs fixing.
+  const seenLines = new Set<number>();
+  const syntax = [...doc.errors, ...doc.warnings].map((e) => ({ e, p: at(e.pos[0]) })).filter(({ p }) => {
+    if (seenLines.has(p.line)) return false;
+    seenLines.add(p.line);
+    return true;
+  });
+  for (const { e, p } of syntax.slice(0, MAX_SYNTAX_ERRORS)) {
     errors.push({ file, ...p, message: `YAML syntax: ${yamlMessage(e.code, e.message)}` });
   }
+  const more = syntax[MAX_SYNTAX_ERRORS];
+  if (more) {
+    const n = syntax.length - MAX_SYNTAX_ERRORS;
+    errors.push({ file, ...more.p, message: `YAML syntax: ${n} more error${n === 1 ? '' : 's'} from here on, probably caused by the ones above; fix those first` });
+  }
+  const broken = doc.errors.length > 0;
 
   // Aliases are resolved by hand so that a recursive one (`&a {then: *a}`) is an error, not a hang.
   const resolving = new Set<Node>();
@@ -90,7 +107,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
   };
 
   const data = doc.contents ? convert(doc.contents, '') : undefined;
-  return { data, positions, errors };
+  return { data, positions, errors, broken };
 }
 
 function yamlMessage(code: string, message: string): string {

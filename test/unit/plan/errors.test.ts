@@ -19,6 +19,12 @@ describe('YAML syntax', () => {
     expect(errs.length).toBeGreaterThan(0);
     expect(errs[0]).toMatch(/^p\.yaml:\d+:\d+: YAML syntax: /);
   });
+  it('reports only the syntax errors, one per line and a few at most, when the YAML is broken', () => {
+    const errs = errorsOf(BASE.replace('closed: { announcement: ferme, then: { voicemail: vm } }', 'closed: { announcement: ferme, then: voicemail: vm } }'));
+    expect(errs.length).toBeLessThanOrEqual(6);
+    expect(errs.every((e) => e.includes(': YAML syntax: '))).toBe(true);
+    expect(errs[0]).toMatch(/^p\.yaml:11:/);
+  });
   it('reports a tab used for indentation', () => {
     expect(errorsOf('lines:\n\ta: 1\n')).toContain('p.yaml:2:1: YAML syntax: a tab is used for indentation, expected spaces');
   });
