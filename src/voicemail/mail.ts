@@ -1,0 +1,90 @@
+// E-mail for a new message: SMTP settings from the environment (secrets stay out of the
+// plan), and the mail itself — French text, the recording attached.
+
+import { DateTime } from 'luxon';
+import type { SendMailOptions } from 'nodemailer';
+import { formatCaller } from '../flow/numbers';
+import type { VoicemailBox } from '../plan/types';
+import type { MessageMetadata } from './store';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465); false = plain, upgraded by STARTTLS when offered. */
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/**
+ * SMTP_HOST, SMTP_PORT (default 465 if secure, else 587), SMTP_SECURE (default: port 465),
+ * SMTP_USER, SMTP_PASSWORD, SMTP_FROM (default SMTP_USER, else accueil@localhost).
+ * Undefined when SMTP_HOST is not set: e-mail notification is off.
+ */
+export function smtpFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpSettings | undefined {
+  const host = env.SMTP_HOST?.trim();
+  if (!host) return undefined;
+  const securePref = flag(env.SMTP_SECURE);
+  const port = env.SMTP_PORT ? Number(env.SMTP_PORT) : securePref ? 465 : 587;
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`SMTP_PORT "${env.SMTP_PORT}" is not a port number`);
+  const user = env.SMTP_USER || undefined;
+  return {
+    host,
+    port,
+    secure: securePref ?? port === 465,
+    ...(user ? { user } : {}),
+    ...(env.SMTP_PASSWORD ? { password: env.SMTP_PASSWORD } : {}),
+    from: env.SMTP_FROM || user || 'accueil@localhost',
+  };
+}
+
+/** "0:05", "12:34": how a person reads a message's length. */
+export function formatLength(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export interface MailContext {
+  /** Country for reading the caller's number (the plan's). */
+  country: string;
+  /** Zone in which the date is written (the plan's). */
+  timeZone?: string;
+}
+
+export function recipientName(message: MessageMetadata, box: VoicemailBox): string {
+  return message.calledName || box.name;
+}
+
+export function mailSubject(message: MessageMetadata, box: VoicemailBox, ctx: MailContext): string {
+  const from = message.caller.trim() ? `de ${formatCaller(message.caller, ctx.country)}` : "d'un numéro masqué";
+  return `Nouveau message pour ${recipientName(message, box)} ${from} (${formatLength(message.durationMs)})`;
+}
+
+export function mailFor(message: MessageMetadata & { audioPath: string }, box: VoicemailBox, from: string, ctx: MailContext): SendMailOptions {
+  const at = DateTime.fromISO(message.start, ctx.timeZone ? { zone: ctx.timeZone } : {}).setLocale('fr');
+  const caller = message.caller.trim() ? formatCaller(message.caller, ctx.country) : 'numéro masqué';
+  const text = [
+    `Un message a été laissé pour ${recipientName(message, box)}.`,
+    '',
+    `De : ${caller}`,
+    `Numéro appelé : ${message.called}`,
+    `Le : ${at.toFormat("cccc d LLLL yyyy 'à' HH:mm")}`,
+    `Durée : ${formatLength(message.durationMs)}`,
+    '',
+    `L'enregistrement est joint. Référence du message : ${message.id} (boîte ${message.box}).`,
+  ].join('\n');
+  return {
+    from,
+    to: box.notify.email,
+    subject: mailSubject(message, box, ctx),
+    text,
+    attachments: [{ filename: `message-${message.id}.wav`, path: message.audioPath, contentType: 'audio/wav' }],
+    headers: { 'X-Accueil-Message-Id': message.id, 'X-Accueil-Box': message.box },
+  };
+}
