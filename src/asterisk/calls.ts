@@ -49,10 +49,15 @@ interface CallRecord {
   bridgeId?: string;
   bridgedAttempt?: string;
   hungUp: boolean;
+  /** The caller hung up while recording: the hang-up is reported once the recording is finished. */
+  hangupPending?: NodeJS.Timeout;
   finished: boolean;
   moh: boolean;
   ringing: boolean;
 }
+
+/** How long a caller's hang-up waits for the end of its recording before being reported anyway. */
+const RECORDING_SETTLE_MS = 3000;
 
 /** Application arguments that mark a channel Accueil created to ring a line. */
 const OUTBOUND_TAG = 'attempt';
@@ -86,6 +91,11 @@ export function failureFromCause(cause: number | undefined, dialStatus?: string)
     default:
       return 'failed';
   }
+}
+
+/** The name Asterisk stores a message under (…/recording/<name>.wav). */
+export function recordingNameOf(box: string, callId: string, recordingId: string): string {
+  return `accueil-${box}-${callId}-${recordingId}`;
 }
 
 export class AsteriskCalls {
@@ -262,8 +272,13 @@ export class AsteriskCalls {
     if (call.channelId === channelId) {
       if (call.hungUp) return;
       call.hungUp = true;
-      this.handlers.onEvent(call.callId, { type: 'callerHangup' });
-      this.finish(call);
+      if (call.recordings.size > 0) {
+        // A message ends with the caller's hang-up: let RecordingFinished (its
+        // length decides whether it is kept) reach the flow first.
+        call.hangupPending = setTimeout(() => this.reportHangup(call), RECORDING_SETTLE_MS);
+        return;
+      }
+      this.reportHangup(call);
       return;
     }
     const attempt = this.attemptOf(call, channelId);
@@ -280,6 +295,14 @@ export class AsteriskCalls {
       const failure = attempt.answered ? 'failed' : failureFromCause(cause, attempt.dialStatus);
       this.handlers.onEvent(call.callId, { type: 'attemptFailed', attemptId: attempt.attemptId, cause: failure });
     }
+  }
+
+  private reportHangup(call: CallRecord): void {
+    clearTimeout(call.hangupPending);
+    call.hangupPending = undefined;
+    if (call.finished) return;
+    this.handlers.onEvent(call.callId, { type: 'callerHangup' });
+    this.finish(call);
   }
 
   private failAttempt(call: CallRecord, attempt: Attempt, cause: AttemptFailure, hangup: boolean): void {
@@ -313,6 +336,7 @@ export class AsteriskCalls {
         durationMs: Math.round((recording.duration ?? 0) * 1000),
         cause,
       });
+      if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
       return;
     }
   }
@@ -323,9 +347,11 @@ export class AsteriskCalls {
   async execute(callId: string, actions: Action[]): Promise<void> {
     const call = this.calls.get(callId);
     for (const action of actions) {
-      // A finished call's last words (the outcome) are still journaled.
+      // A finished call's last words still count: the outcome is journaled and
+      // a too-short message deleted.
       if (!call || call.finished) {
         if (action.type === 'journal') this.journal(callId, action);
+        if (action.type === 'discardRecording') await this.discardRecording(callId, action.box, action.recordingId).catch(() => undefined);
         continue;
       }
       try {
@@ -338,6 +364,12 @@ export class AsteriskCalls {
         }
       }
     }
+  }
+
+  private async discardRecording(callId: string, box: string, recordingId: string): Promise<void> {
+    const recordingName = recordingNameOf(box, callId, recordingId);
+    await this.ari.request('delete recording', (c) => c.recordings.deleteStored({ recordingName }));
+    this.log.info({ callId, event: 'recording.deleted', recordingName }, 'short recording deleted');
   }
 
   private journal(callId: string, entry: Extract<Action, { type: 'journal' }>): void {
@@ -412,7 +444,7 @@ export class AsteriskCalls {
         call.timers.delete(action.timerId);
         return;
       case 'record': {
-        const name = `accueil-${action.box}-${call.callId}-${action.recordingId}`;
+        const name = recordingNameOf(action.box, call.callId, action.recordingId);
         call.recordings.set(name, action.recordingId);
         await this.ari.request('record', (c) =>
           c.channels.record({
@@ -428,6 +460,9 @@ export class AsteriskCalls {
         );
         return;
       }
+      case 'discardRecording':
+        await this.discardRecording(call.callId, action.box, action.recordingId);
+        return;
       case 'hangup':
         await this.hangupCall(call);
         return;
@@ -514,6 +549,7 @@ export class AsteriskCalls {
   private finish(call: CallRecord): void {
     if (call.finished) return;
     call.finished = true;
+    clearTimeout(call.hangupPending);
     for (const timer of call.timers.values()) clearTimeout(timer);
     call.timers.clear();
     for (const attempt of call.attempts.values()) {

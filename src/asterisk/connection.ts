@@ -64,6 +64,22 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /**
+ * ari-client's swagger-client prints a deprecation notice with console.log on
+ * every connect; stdout carries the JSON journal, so that notice is dropped.
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]): void => {
+    if (!/deprecated version of Swagger/.test(String(args[0]))) original(...args);
+  };
+  try {
+    return await work();
+  } finally {
+    console.log = original;
+  }
+}
+
+/**
  * Emits: 'connected' (after every (re)connection: reconcile then), 'disconnected',
  * 'event' (AriEvent), 'state' (ConnectionState).
  */
@@ -117,7 +133,7 @@ export class AriConnection extends EventEmitter {
     if (this._state === 'stopped') return;
     const { url, username, password, app, requestTimeoutMs } = this.settings;
     try {
-      const client = await withTimeout(ari.connect(url, username, password), requestTimeoutMs, 'connect');
+      const client = await quietly(() => withTimeout(ari.connect(url, username, password), requestTimeoutMs, 'connect'));
       if (this.stopped()) {
         (client as unknown as { stop(): void }).stop();
         return;

@@ -6,7 +6,7 @@ export function makeLogger(env: NodeJS.ProcessEnv = process.env): Logger {
   const level = env.ACCUEIL_LOG_LEVEL ?? 'info';
   const format = env.ACCUEIL_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (format === 'pretty') {
-    return pino({ level, base: undefined }, pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }));
+    return pino({ level, base: undefined }, pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } }));
   }
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
 }

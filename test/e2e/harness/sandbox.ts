@@ -1,6 +1,7 @@
 // The sandbox Asterisk as the tests see it: ARI settings, REST look-ups, and
 // an observer that records every ARI event (what the caller heard, what rang).
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import WebSocket from 'ws';
 
@@ -42,6 +43,20 @@ export async function ari<T = unknown>(method: string, resource: string, body?: 
   if (!res.ok) throw new Error(`ARI ${method} ${resource}: ${res.status} ${await res.text()}`);
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Where the sandbox Asterisk writes recordings (its /var/spool/asterisk/recording). */
+export function sandboxRecordingsDir(): string {
+  const base = process.env.ACCUEIL_SANDBOX_DIR ?? '/var/cache/accueil/sandbox';
+  const root = fs.readFileSync(path.join(base, 'state', 'root'), 'utf8').trim();
+  return path.join(root, 'var/spool/asterisk/recording');
+}
+
+/** Recording files of one call (the adapter names them accueil-<box>-<callId>-<id>.wav). */
+export function recordingsOfCall(callId: string): string[] {
+  const dir = sandboxRecordingsDir();
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.includes(`-${callId}-`)).map((f) => path.join(dir, f));
 }
 
 export async function isAsteriskUp(): Promise<boolean> {

@@ -1,0 +1,252 @@
+// Every route of the reference case, live: the sandbox Asterisk, the real
+// daemon, SIPp as the caller and as the phones. Each test says which phone got
+// the INVITE and after how long (±1 s), what the caller heard, and compares the
+// live journey with `accueil simulate`'s.
+import * as path from 'path';
+import { simulateCall, dialsOf } from '../../src/flow/simulator';
+import { isOpenFor } from '../../src/daemon/daemon';
+import { loadPlan } from '../../src/plan/load';
+import type { Plan } from '../../src/plan/types';
+import { DaemonProcess, type JournalLine } from './harness/daemon';
+import { AriObserver, REPO, recordingsOfCall, settle } from './harness/sandbox';
+import { Caller, Phone, type Invite, waitFor } from './harness/sipp';
+
+const OPEN_PLAN = path.join(REPO, 'test/e2e/plans/reference-open.yaml');
+const CLOSED_PLAN = path.join(REPO, 'test/e2e/plans/reference-closed.yaml');
+const SOUNDS = path.join(REPO, 'sounds');
+const TOLERANCE_MS = 1000;
+
+async function plan(file: string): Promise<Plan> {
+  const loaded = await loadPlan(file, { soundsDir: SOUNDS });
+  if (!loaded.ok) throw new Error(`test plan ${file} does not load`);
+  return loaded.plan;
+}
+
+/** The simulated journey's dials as (line, ms after the first dial). */
+function simulatedDials(p: Plan, called: string, scenario: Parameters<typeof simulateCall>[2]): { line: string; afterFirstMs: number }[] {
+  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', now: Date.now() }, isOpenFor(p), scenario);
+  const dials = dialsOf(steps);
+  const first = dials[0]?.t ?? 0;
+  return dials.map((d) => ({ line: d.line, afterFirstMs: d.t - first }));
+}
+
+/** The live dials, from the INVITEs the phones received, in time order. */
+function liveDials(invites: { line: string; invite: Invite }[]): { line: string; afterFirstMs: number }[] {
+  const sorted = [...invites].sort((a, b) => a.invite.at - b.invite.at);
+  const first = sorted[0]?.invite.at ?? 0;
+  return sorted.map((i) => ({ line: i.line, afterFirstMs: i.invite.at - first }));
+}
+
+function expectSameJourney(live: { line: string; afterFirstMs: number }[], simulated: { line: string; afterFirstMs: number }[]): void {
+  expect(live.map((d) => d.line)).toEqual(simulated.map((d) => d.line));
+  live.forEach((d, i) => expect(Math.abs(d.afterFirstMs - (simulated[i]?.afterFirstMs ?? NaN))).toBeLessThanOrEqual(TOLERANCE_MS));
+}
+
+function invitesOf(...phones: Phone[]): { line: string; invite: Invite }[] {
+  return phones.flatMap((p) => p.invites().map((invite) => ({ line: p.name, invite })));
+}
+
+describe('routes of the reference case on Asterisk', () => {
+  let daemon: DaemonProcess;
+  let phones: Phone[] = [];
+  let observer: AriObserver;
+  let openPlan: Plan;
+
+  const phone = (...args: ConstructorParameters<typeof Phone>): Phone => {
+    const p = new Phone(...args);
+    phones.push(p);
+    return p;
+  };
+
+  const lastCall = async (): Promise<{ callId: string; journal: () => JournalLine[] }> => {
+    const callId = await waitFor('an incoming call in the journal', () => daemon.callIds().pop());
+    return { callId, journal: () => daemon.journal(callId) };
+  };
+
+  const outcomeOf = (callId: string): Promise<JournalLine> => daemon.waitForLine((l) => l.callId === callId && l.step === 'outcome', 20000);
+
+  beforeAll(async () => {
+    openPlan = await plan(OPEN_PLAN);
+  });
+
+  beforeEach(async () => {
+    observer = new AriObserver();
+    await observer.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(phones.map((p) => p.stop()));
+    phones = [];
+    observer.stop();
+    if (daemon) expect(await daemon.stop()).toBe(0);
+    const left = await settle(5000);
+    expect(left.channels.map((c) => c.name)).toEqual([]);
+    expect(left.bridges).toEqual([]);
+  });
+
+  describe('open', () => {
+    beforeEach(async () => {
+      daemon = new DaemonProcess(OPEN_PLAN).start();
+      await daemon.ready();
+    });
+
+    test('secretariat answers: bridged to it, its INVITE carries the doctor\'s label', async () => {
+      const secretariat = phone('secretariat', { answerAfterMs: 1000 });
+      const doctor = phone('dr-martin', { answerAfterMs: 1000 });
+      const result = await new Caller('0142000001', { caller: '0612345678', holdMs: 5000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      expect(result.answeredAt).toBeDefined();
+      const [invite] = secretariat.invites();
+      expect(invite?.callerIdName).toBe('[Dr Martin] 06 12 34 56 78');
+      expect(invite?.callerIdNumber).toBe('0612345678');
+      expect(doctor.invites()).toHaveLength(0);
+      // Greeting first: the secretariat rang once the greeting (2.4 s) was over.
+      expect(observer.played()[0]).toBe('sound:accueil/bienvenue-dr-martin');
+      const { callId } = await lastCall();
+      const outcome = await outcomeOf(callId);
+      expect(outcome).toMatchObject({ result: 'answered', by: 'secretariat' });
+    });
+
+    test('secretariat does not answer within the group\'s time: Dr Martin\'s phone rings and answers', async () => {
+      const secretariat = phone('secretariat', 'never');
+      const doctor = phone('dr-martin', { answerAfterMs: 1000 });
+      const result = await new Caller('0142000001', { holdMs: 12000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      expect(secretariat.invites()).toHaveLength(1);
+      expect(secretariat.cancels()).toHaveLength(1);
+      expect(doctor.invites()).toHaveLength(1);
+      expect(doctor.answered()).toBe(1);
+      // The doctor rings when the group's 6 s are over.
+      const gap = (doctor.invites()[0]?.at ?? 0) - (secretariat.invites()[0]?.at ?? 0);
+      expect(Math.abs(gap - 6000)).toBeLessThanOrEqual(TOLERANCE_MS);
+      const outcome = await outcomeOf((await lastCall()).callId);
+      expect(outcome).toMatchObject({ result: 'answered', by: 'dr-martin', overflowedTo: ['line dr-martin'] });
+
+      expectSameJourney(liveDials(invitesOf(secretariat, doctor)), simulatedDials(openPlan, '0142000001', { answer: { 'dr-martin': 1000 } }));
+    });
+
+    test('secretariat busy (486): overflow to the doctor at once, without waiting the ring time', async () => {
+      const secretariat = phone('secretariat', 'busy');
+      const doctor = phone('dr-martin', { answerAfterMs: 1000 });
+      const result = await new Caller('0142000001', { holdMs: 5000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      expect(secretariat.invites()).toHaveLength(1);
+      expect(doctor.invites()).toHaveLength(1);
+      const gap = (doctor.invites()[0]?.at ?? 0) - (secretariat.invites()[0]?.at ?? 0);
+      expect(gap).toBeLessThanOrEqual(TOLERANCE_MS);
+      const outcome = await outcomeOf((await lastCall()).callId);
+      expect(outcome).toMatchObject({ result: 'answered', by: 'dr-martin' });
+
+      expectSameJourney(liveDials(invitesOf(secretariat, doctor)), simulatedDials(openPlan, '0142000001', { busy: ['secretariat'], answer: { 'dr-martin': 1000 } }));
+    });
+
+    test('secretariat and doctor both unanswered: the doctor\'s voicemail greeting, then a message recorded', async () => {
+      const secretariat = phone('secretariat', 'never');
+      const doctor = phone('dr-martin', 'never');
+      // greeting 2.4 s + secretariat 6 s + doctor 5 s + voicemail greeting ≈ 17 s, then ~7 s of message
+      const result = await new Caller('0142000001', { holdMs: 24000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      const gap = (doctor.invites()[0]?.at ?? 0) - (secretariat.invites()[0]?.at ?? 0);
+      expect(Math.abs(gap - 6000)).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(doctor.cancels()).toHaveLength(1);
+      expect(observer.played()).toContain('sound:accueil/messagerie-dr-martin');
+      const { callId } = await lastCall();
+      const outcome = await outcomeOf(callId);
+      expect(outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin' });
+      const message = await daemon.waitForLine((l) => l.callId === callId && l.step === 'message');
+      expect(message.reason).toMatch(/left in dr-martin/);
+      expect(recordingsOfCall(callId)).toHaveLength(1);
+    });
+
+    test('ringall: both lines of the group ring at once; the first to answer wins, the other is cancelled', async () => {
+      const five = phone('line-5', { answerAfterMs: 1500 });
+      const six = phone('line-6', { answerAfterMs: 4000 });
+      const result = await new Caller('0142000005', { holdMs: 4000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      const [a, b] = [five.invites()[0], six.invites()[0]];
+      expect(a && b).toBeTruthy();
+      expect(Math.abs((a?.at ?? 0) - (b?.at ?? 0))).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(five.answered()).toBe(1);
+      expect(six.answered()).toBe(0);
+      expect(six.cancels()).toHaveLength(1);
+      // line-6 stopped ringing as soon as line-5 answered (its CANCEL about 1.5 s after its INVITE).
+      expect(Math.abs((six.cancels()[0]?.at ?? 0) - (b?.at ?? 0) - 1500)).toBeLessThanOrEqual(TOLERANCE_MS);
+    });
+
+    test('linear: line-5 rings its 4 s, then line-6', async () => {
+      const five = phone('line-5', 'never');
+      const six = phone('line-6', { answerAfterMs: 1000 });
+      const result = await new Caller('0142000006', { holdMs: 8000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      const gap = (six.invites()[0]?.at ?? 0) - (five.invites()[0]?.at ?? 0);
+      expect(Math.abs(gap - 4000)).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(five.cancels()).toHaveLength(1);
+      expect(six.answered()).toBe(1);
+      expectSameJourney(liveDials(invitesOf(five, six)), simulatedDials(openPlan, '0142000006', { answer: { 'line-6': 1000 } }));
+    });
+
+    test('the caller hangs up while the phones ring: every ringing leg is cancelled at once', async () => {
+      const five = phone('line-5', 'never');
+      const six = phone('line-6', 'never');
+      // Answered by Asterisk at once (greeting), the caller hangs up (BYE) 3 s later, while both lines ring.
+      const result = await new Caller('0142000005', { holdMs: 3000 }).result();
+
+      expect(result.endedBy).toBe('caller');
+      expect(five.invites()).toHaveLength(1);
+      expect(six.invites()).toHaveLength(1);
+      await waitFor('both CANCELs', () => five.cancels().length === 1 && six.cancels().length === 1, 5000);
+      const byeAt = result.endedAt ?? 0;
+      expect((five.cancels()[0]?.at ?? 0) - byeAt).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect((six.cancels()[0]?.at ?? 0) - byeAt).toBeLessThanOrEqual(TOLERANCE_MS);
+      const outcome = await outcomeOf((await lastCall()).callId);
+      expect(outcome).toMatchObject({ result: 'callerHangup' });
+    });
+  });
+
+  describe('closed', () => {
+    beforeEach(async () => {
+      daemon = new DaemonProcess(CLOSED_PLAN).start();
+      await daemon.ready();
+    });
+
+    test('closed, with messages: greeting, closed announcement, voicemail greeting, a message recorded', async () => {
+      const secretariat = phone('secretariat', { answerAfterMs: 500 });
+      const result = await new Caller('0142000001', { holdMs: 22000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      expect(result.answeredAt).toBeDefined();
+      expect(secretariat.invites()).toHaveLength(0);
+      expect(observer.played()).toEqual(
+        expect.arrayContaining(['sound:accueil/bienvenue-dr-martin', 'sound:accueil/ferme-dr-martin', 'sound:accueil/messagerie-dr-martin']),
+      );
+      const played = observer.played();
+      expect(played.indexOf('sound:accueil/ferme-dr-martin')).toBeLessThan(played.indexOf('sound:accueil/messagerie-dr-martin'));
+      const { callId, journal } = await lastCall();
+      expect(journal().find((l) => l.step === 'calendar')?.reason).toMatch(/^closed/);
+      const outcome = await outcomeOf(callId);
+      expect(outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin' });
+      await daemon.waitForLine((l) => l.callId === callId && l.step === 'message');
+      expect(recordingsOfCall(callId)).toHaveLength(1);
+    });
+
+    test('closed, no message: greeting, closed announcement, then Asterisk hangs up', async () => {
+      const result = await new Caller('0142000003', { holdMs: 30000 }).result();
+
+      expect(result.exitCode).toBe(0);
+      expect(result.endedBy).toBe('asterisk');
+      expect(observer.played()).toEqual(expect.arrayContaining(['sound:accueil/bienvenue-dr-petit', 'sound:accueil/ferme-dr-petit']));
+      const { callId, journal } = await lastCall();
+      const outcome = await outcomeOf(callId);
+      expect(journal().find((l) => l.step === 'voicemail')?.reason).toMatch(/greeting only/);
+      expect(journal().some((l) => l.step === 'message')).toBe(false);
+      expect(outcome.result).not.toBe('answered');
+      expect(recordingsOfCall(callId)).toEqual([]);
+    });
+  });
+});
