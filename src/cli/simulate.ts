@@ -19,7 +19,8 @@ export const USAGE = [
   'usage: accueil simulate <plan> --number N --at ISO-DATE-TIME [options]',
   '  --answer LINE@12s[,LINE@3s]   LINE answers 12 s after it starts ringing (each attempt); repeatable',
   '  --no-answer                   no line answers (the default)',
-  '  --busy LINE[,LINE]            these lines answer 486 busy at once',
+  '  --busy LINE[@20s][,LINE]      these lines are on another call (all along, or until 20 s): callers wait',
+  '  --refuse LINE[,LINE]          these lines answer 486 when presented (someone rejects the call)',
   '  --unavailable LINE[,LINE]     these lines are not registered',
   '  --hangup-at 20s               the caller hangs up 20 s after arriving',
   '  --digits 2@3s[,11@9s]         the caller presses 2 at 3 s (several keys: 0.3 s apart)',
@@ -40,10 +41,10 @@ export interface SimulateArgs {
   scenario: Scenario;
 }
 
-const VALUE_FLAGS = ['number', 'at', 'answer', 'busy', 'unavailable', 'hangup-at', 'digits', 'talk', 'message', 'caller', 'sounds'];
+const VALUE_FLAGS = ['number', 'at', 'answer', 'busy', 'refuse', 'unavailable', 'hangup-at', 'digits', 'talk', 'message', 'caller', 'sounds'];
 const BOOLEAN_FLAGS = ['no-answer', 'json'];
 /** Flags that may be given several times (values add up). */
-const LIST_FLAGS = ['answer', 'busy', 'unavailable', 'digits'];
+const LIST_FLAGS = ['answer', 'busy', 'refuse', 'unavailable', 'digits'];
 
 function duration(flag: string, text: string): number {
   const d = parseDuration(text);
@@ -94,7 +95,14 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   const scenario: Scenario = {};
   const answers = values.get('answer');
   if (answers) scenario.answer = Object.fromEntries(answers.map((a) => at('answer', a)));
-  if (values.has('busy')) scenario.busy = values.get('busy');
+  const busy = values.get('busy');
+  if (busy) {
+    const all = busy.filter((b) => !b.includes('@'));
+    const until = busy.filter((b) => b.includes('@')).map((b) => at('busy', b));
+    if (all.length) scenario.busy = all;
+    if (until.length) scenario.busyUntil = Object.fromEntries(until);
+  }
+  if (values.has('refuse')) scenario.refuse = values.get('refuse');
   if (values.has('unavailable')) scenario.unavailable = values.get('unavailable');
   const hangup = one('hangup-at');
   if (hangup !== undefined) scenario.hangupAt = duration('hangup-at', hangup);
@@ -118,7 +126,13 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
 
 /** Lines named on the command line must exist: a typo would silently mean "no answer". */
 export function checkLines(plan: Plan, scenario: Scenario): void {
-  const named = [...Object.keys(scenario.answer ?? {}), ...(scenario.busy ?? []), ...(scenario.unavailable ?? [])];
+  const named = [
+    ...Object.keys(scenario.answer ?? {}),
+    ...(scenario.busy ?? []),
+    ...Object.keys(scenario.busyUntil ?? {}),
+    ...(scenario.refuse ?? []),
+    ...(scenario.unavailable ?? []),
+  ];
   const unknown = named.filter((l) => !plan.lines[l]);
   if (unknown.length) throw new Error(`unknown line(s) ${unknown.join(', ')}; the plan has ${Object.keys(plan.lines).join(', ')}`);
 }

@@ -8,6 +8,13 @@ import type { Plan } from '../plan/types';
 /** Why a dial attempt ended without being answered. */
 export type AttemptFailure = 'noanswer' | 'busy' | 'unavailable' | 'failed';
 
+/**
+ * Why a line the dispatcher gave this caller is handed back (`released` action):
+ * an attempt failure, `cancelled` (withdrawn, no pause), or `ended` (the conversation
+ * on that line is over: its wrap-up starts).
+ */
+export type ReleaseCause = AttemptFailure | 'cancelled' | 'ended';
+
 export type CallEvent =
   /** The caller's channel entered the application. First event of every call. */
   | { type: 'start' }
@@ -22,6 +29,14 @@ export type CallEvent =
   | { type: 'digit'; digit: string }
   /** A recording action ended (by #, silence, max length or hang-up). */
   | { type: 'recordingFinished'; recordingId: string; durationMs: number; cause: 'dtmf' | 'silence' | 'maxLength' | 'hangup' }
+  /**
+   * The dispatcher (src/lines) reserved these lines for this caller, waiting in a group:
+   * the flow rings them (group ring time, cut to max wait). Lines it cannot use it
+   * hands back at once with `released` … `cancelled`.
+   */
+  | { type: 'offer'; lines: string[] }
+  /** The dispatcher took the caller out of its queue (every line unavailable or refused, group removed by a reload): go to the group's overflow. */
+  | { type: 'overflow'; reason: string }
   /** The caller hung up. Last event of a call: the interpreter cleans up (cancel dials, timers). */
   | { type: 'callerHangup' };
 
@@ -55,6 +70,18 @@ export type Action =
   | { type: 'discardRecording'; recordingId: string; box: string }
   /** Hang the caller up. After this the call is over. */
   | { type: 'hangup'; cause: string }
+  /**
+   * The caller waits in `group` (the call's own plan version: `state.ctx.plan.groups[group]`)
+   * until `deadline` (epoch ms, entry + max wait): the executor enqueues it in the dispatcher.
+   */
+  | { type: 'enqueue'; group: string; deadline: number }
+  /**
+   * The caller left the group's queue: answered (`answeredBy` is now in a conversation),
+   * max wait, overflow or end of the call. Every line it held is free again.
+   */
+  | { type: 'dequeue'; group: string; reason: 'answered' | 'maxWait' | 'overflow' | 'ended'; answeredBy?: string }
+  /** Hand a line back to the dispatcher: the presentation failed or was withdrawn, or the conversation ended. */
+  | { type: 'released'; line: string; cause: ReleaseCause }
   /** One journal line: a decision and its reason. */
   | { type: 'journal'; step: string; reason: string; data?: Record<string, unknown> };
 
@@ -79,8 +106,9 @@ export interface CallContext {
   now: number;
   /**
    * rrmemory groups: group name → the line that last answered a call of that group.
-   * Read (never written) by the interpreter when the call enters a group, so the executor
-   * may pass its live map; it updates it from `CallState.answered` (see flow's `rememberAnswer`).
+   * Since the waiting queue, the dispatcher (src/lines) chooses the lines and keeps this
+   * memory itself (`Dispatcher.rrMemory()`); the interpreter no longer reads it. The
+   * simulator seeds its dispatcher with it, so `rememberAnswer` still carries it across runs.
    */
   rrMemory?: Readonly<Record<string, string>>;
   /** Upper bounds on the call's life in the daemon's hands; defaults in flow/limits.ts. */

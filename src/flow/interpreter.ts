@@ -4,7 +4,7 @@
 
 import type { Action, CallContext, CallEvent } from './contract';
 import { DEFAULT_LIMITS, PROMPTS, UNKNOWN_NUMBER_ANNOUNCEMENT } from './limits';
-import { onGroupAttemptEnded, onGroupPlaybackFinished, onHoldMessageTimer, onMaxWait, onSweepPause } from './group';
+import { onGroupAttemptEnded, onGroupPlaybackFinished, onHoldMessageTimer, onMaxWait, onOffer, onQueueOverflow } from './group';
 import { bridgeTo, lifeTimerId, onLineFailed } from './line';
 import { onMenuDigit, onMenuPlaybackFinished, onMenuTimeout } from './menu';
 import { callerIdFor, normaliseNumber } from './numbers';
@@ -46,6 +46,7 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
     seq: 0,
     hops: 0,
     overflowedTo: [],
+    queued: undefined,
     answered: undefined,
     lastAnnouncement: undefined,
     recording: undefined,
@@ -107,6 +108,7 @@ export function handleEvent(state: CallState, event: CallEvent, now: number): St
     // A call is over; only a recording's end still matters (keep or discard).
     if (event.type === 'recordingFinished') onRecordingFinished(tx, event);
     else if (event.type === 'attemptAnswered') tx.emit({ type: 'cancelDial', attemptId: event.attemptId });
+    else if (event.type === 'offer') for (const line of event.lines) tx.release(line, 'cancelled');
     return tx.done();
   }
   switch (event.type) {
@@ -135,6 +137,12 @@ export function handleEvent(state: CallState, event: CallEvent, now: number): St
         tx.journal('peerHangup', `${tx.s.phase.line} hung up`);
         endCall(tx, 'answered', tx.s.phase.line, 'peerHangup');
       }
+      break;
+    case 'offer':
+      onOffer(tx, event.lines);
+      break;
+    case 'overflow':
+      onQueueOverflow(tx, event.reason);
       break;
     case 'callerHangup':
       onCallerHangup(tx);
@@ -210,9 +218,6 @@ function onTimer(tx: Tx, timerId: string): void {
     }
     case 'maxWait':
       onMaxWait(tx);
-      return;
-    case 'sweepPause':
-      onSweepPause(tx);
       return;
     case 'holdMessage':
       onHoldMessageTimer(tx);

@@ -15,12 +15,6 @@ export const MAX_HOPS = 32;
 /** Ring time of a line dialled directly from a menu (the plan gives lines no ring time of their own). */
 export const DIRECT_DIAL_RING_MS = 30_000;
 
-/**
- * Pause before ringing a group's lines again when no line actually rang in the last sweep
- * (all unavailable with whenUnavailable: wait): avoids a hot loop of instant failures.
- */
-export const MIN_SWEEP_PAUSE_MS = 1_000;
-
 /** Asterisk prompts used when the plan has no sound of its own. */
 export const PROMPTS = {
   unknownNumber: 'ss-noservice',

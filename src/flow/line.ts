@@ -31,6 +31,7 @@ export function onLineFailed(tx: Tx, cause: AttemptFailure | 'timeout'): void {
 export function bridgeTo(tx: Tx, attemptId: string, line: string, group: string | undefined): void {
   tx.cancelAllAttempts(attemptId);
   tx.dropAttempt(attemptId);
+  tx.dequeue('answered', line);
   tx.cancelTimers((t) => t.purpose.kind !== 'life');
   tx.stopPlayback();
   tx.setAudio({ kind: 'none' });

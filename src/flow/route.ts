@@ -106,7 +106,11 @@ export interface EndOptions {
 
 /** Cancel everything pending, hang up (unless the caller did), journal the outcome. */
 export function endCall(tx: Tx, result: CallOutcome['result'], by: string | undefined, cause: string, opts: EndOptions = {}): void {
+  const phase = tx.s.phase;
+  // A conversation through a group ends: the dispatcher starts that line's wrap-up.
+  if (phase.kind === 'bridged' && tx.s.answered?.group !== undefined) tx.release(phase.line, 'ended');
   tx.cancelAllAttempts();
+  tx.dequeue('ended');
   tx.cancelTimers(() => true);
   tx.s.playback = undefined;
   if (opts.hangup !== false) tx.emit({ type: 'hangup', cause });

@@ -8,16 +8,25 @@
 // otherwise rings out at its timeout; an interruptible sound stops on a key; after the
 // bridge the caller (or, with `peerHangsUp`, the line) hangs up after `talkMs`; a
 // voicemail message lasts `messageMs` and ends with the caller hanging up.
+// Groups go through a Dispatcher (src/lines), as in the daemon: `busy` lines are in use
+// (device INUSE) from the start, for the whole simulation or until `busyUntil`; the
+// caller waits for them. `refuse` lines answer 486 when presented (a human rejects).
 
 import type { Action, CallContext, CallEvent } from './contract';
 import { handleEvent, startCall, type IsOpen } from './interpreter';
+import { describeOverflow, Dispatcher } from '../lines/dispatcher';
+import { applyQueueActions } from '../lines/feed';
 import type { CallState } from './state';
 
 export interface Scenario {
   /** line → ms after the dial when it answers (applies to each attempt on that line). */
   answer?: Record<string, number>;
-  /** Lines that answer 486 busy at once. */
+  /** Lines in use on another call (device INUSE) from the start: callers wait for them; a direct dial gets 486. */
   busy?: string[];
+  /** line → ms from the arrival when its other call ends (device NOT_INUSE; wrap-up starts). Implies busy until then. */
+  busyUntil?: Record<string, number>;
+  /** Lines that answer 486 at once when presented while free (someone rejects the call). */
+  refuse?: string[];
   /** Lines that are not registered (the dial fails at once). */
   unavailable?: string[];
   /** Keys the caller presses, at ms from the arrival. */
@@ -56,7 +65,8 @@ export interface SimResult {
 interface Scheduled {
   at: number;
   seq: number;
-  event: CallEvent;
+  /** A call event, or an internal step of the simulated world (a device state, a dispatcher wake-up). */
+  event: CallEvent | { type: 'device'; line: string; state: string } | { type: 'wake' };
   tag?: string;
 }
 
@@ -69,13 +79,33 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
   let playing: { id: string; interruptible: boolean } | undefined;
   let hungUp = false;
 
-  const schedule = (at: number, event: CallEvent, tag?: string): void => {
+  const schedule = (at: number, event: Scheduled['event'], tag?: string): void => {
     queue.push(tag === undefined ? { at, seq: seq++, event } : { at, seq: seq++, event, tag });
   };
   const unschedule = (tag: string): void => {
     queue = queue.filter((s) => s.tag !== tag);
   };
   const playMs = (media: string): number => scenario.playbackMs?.(media) ?? NOMINAL_PLAYBACK_MS;
+
+  // The lines' world: device states as Asterisk would report them, and the dispatcher.
+  const dispatcher = new Dispatcher(ctx.rrMemory ? { rrMemory: ctx.rrMemory } : {});
+  const device = new Map<string, string>();
+  const setDevice = (line: string, state: string, now: number): void => {
+    device.set(line, state);
+    dispatcher.deviceState(line, state, now);
+  };
+  for (const line of scenario.unavailable ?? []) setDevice(line, 'UNAVAILABLE', start);
+  for (const line of [...(scenario.busy ?? []), ...Object.keys(scenario.busyUntil ?? {})]) setDevice(line, 'INUSE', start);
+  for (const [line, until] of Object.entries(scenario.busyUntil ?? {})) schedule(start + until, { type: 'device', line, state: 'NOT_INUSE' });
+
+  /** Run the dispatcher's decisions: offers and overflows become call events now; one wake-up timer. */
+  const dispatch = (now: number): void => {
+    const d = dispatcher.dispatch(now);
+    for (const o of d.offers) schedule(now, { type: 'offer', lines: o.lines });
+    for (const o of d.overflows) schedule(now, { type: 'overflow', reason: describeOverflow(o.reason) });
+    unschedule('wake');
+    if (d.nextWakeAt !== undefined) schedule(d.nextWakeAt, { type: 'wake' }, 'wake');
+  };
 
   const apply = (actions: Action[], now: number): void => {
     for (const a of actions) {
@@ -104,8 +134,9 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
           lineOf.set(a.attemptId, a.line);
           const tag = `dial:${a.attemptId}`;
           const delay = scenario.answer?.[a.line];
-          if (scenario.busy?.includes(a.line)) schedule(now, { type: 'attemptFailed', attemptId: a.attemptId, cause: 'busy' }, tag);
-          else if (scenario.unavailable?.includes(a.line))
+          const dev = device.get(a.line);
+          if (dev === 'INUSE' || scenario.refuse?.includes(a.line)) schedule(now, { type: 'attemptFailed', attemptId: a.attemptId, cause: 'busy' }, tag);
+          else if (dev === 'UNAVAILABLE')
             schedule(now, { type: 'attemptFailed', attemptId: a.attemptId, cause: 'unavailable' }, tag);
           else if (delay !== undefined && delay < a.timeout) schedule(now + delay, { type: 'attemptAnswered', attemptId: a.attemptId }, tag);
           else schedule(now + a.timeout, { type: 'attemptFailed', attemptId: a.attemptId, cause: 'noanswer' }, tag);
@@ -131,6 +162,8 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
           break;
       }
     }
+    applyQueueActions(dispatcher, ctx.callId, ctx.plan, actions, now);
+    dispatch(now);
   };
 
   let { state, actions } = startCall(ctx, isOpen);
@@ -142,12 +175,22 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
   for (let n = 0; n < max && queue.length > 0; n++) {
     queue.sort((x, y) => x.at - y.at || x.seq - y.seq);
     const next = queue.shift() as Scheduled;
+    const item = next.event;
+    if (item.type === 'device') {
+      setDevice(item.line, item.state, next.at);
+      dispatch(next.at);
+      continue;
+    }
+    if (item.type === 'wake') {
+      dispatch(next.at);
+      continue;
+    }
     const ended = state.phase.kind === 'ended';
     if (hungUp || ended) {
       // After the end only a recording's result still has something to say.
       if (next.event.type !== 'recordingFinished') continue;
     }
-    const ev = next.event;
+    const ev = item;
     const step: SimStep = { t: next.at - start, kind: 'event', event: ev };
     const line = 'attemptId' in ev ? lineOf.get(ev.attemptId) : undefined;
     if (line !== undefined) step.line = line;
@@ -194,6 +237,10 @@ export function describeStep(step: SimStep, lineOf: (attemptId: string) => strin
         return `← recording ends (${secs(e.durationMs)}, ${e.cause})`;
       case 'callerHangup':
         return '← caller hangs up';
+      case 'offer':
+        return `← free for this caller: ${e.lines.join(', ')}`;
+      case 'overflow':
+        return `← taken out of the queue: ${e.reason}`;
     }
   }
   const a = step.action;
@@ -228,6 +275,12 @@ export function describeStep(step: SimStep, lineOf: (attemptId: string) => strin
       return `hang up (${a.cause})`;
     case 'journal':
       return `  · ${a.step}: ${a.reason}`;
+    case 'enqueue':
+      return `wait in the queue of group ${a.group}`;
+    case 'dequeue':
+      return `leave the queue of group ${a.group} (${a.reason})`;
+    case 'released':
+      return undefined; // the dispatcher's bookkeeping; the journal says why
   }
 }
 

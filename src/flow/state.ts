@@ -10,7 +10,6 @@ export type TimerPurpose =
   | { kind: 'life' }
   | { kind: 'ring'; attemptId: string }
   | { kind: 'maxWait' }
-  | { kind: 'sweepPause' }
   | { kind: 'holdMessage' }
   | { kind: 'menuInput' };
 
@@ -23,7 +22,7 @@ export interface PendingTimer {
 export interface Attempt {
   readonly line: string;
   readonly startedAt: number;
-  /** Set when the attempt belongs to a group's sweep. */
+  /** Set when the attempt is a group presentation (its line goes back to the dispatcher). */
   readonly group?: string;
 }
 
@@ -43,13 +42,8 @@ export type Phase =
       readonly kind: 'group';
       readonly group: string;
       readonly enteredAt: number;
-      /** Lines in the order this call tries them (rrmemory: rotated after the last answerer). */
-      readonly order: readonly string[];
-      /** linear/rrmemory: index in `order` of the line ringing now. */
-      readonly cursor: number;
-      /** How each line's attempt of the current sweep ended. */
-      readonly results: Readonly<Record<string, 'noanswer' | 'refused' | 'unavailable'>>;
-      readonly sweep: number;
+      /** enteredAt + maxWait: the caller leaves for the overflow then. */
+      readonly deadline: number;
       /** The hold message is playing (music resumes after it). */
       readonly messagePlaying: boolean;
     }
@@ -88,6 +82,8 @@ export interface CallStateData {
   /** Plan destinations entered so far (loop safety). */
   hops: number;
   overflowedTo: string[];
+  /** The group whose queue the caller is in (enqueue emitted, dequeue not yet). */
+  queued: string | undefined;
   /** The line that answered and its group: the executor updates its rrmemory map from it. */
   answered: { line: string; group?: string; at: number } | undefined;
   /** The last announcement heard in full (outcome of calls ended by a plain hang-up). */

@@ -3,7 +3,7 @@
 // never written: collections are copied here and phases are replaced, not edited.
 
 import type { Plan } from '../plan/types';
-import type { Action, CallerId } from './contract';
+import type { Action, CallerId, ReleaseCause } from './contract';
 import type { Attempt, Audio, CallState, CallStateData, PendingTimer, TimerPurpose } from './state';
 
 export class Tx {
@@ -85,6 +85,25 @@ export class Tx {
 
   cancelAllAttempts(except?: string): void {
     for (const id of Object.keys(this.s.attempts)) if (id !== except) this.cancelAttempt(id);
+  }
+
+  // ── the group's queue (src/lines decides who rings which line) ─────────────
+
+  enqueue(group: string, deadline: number): void {
+    this.s.queued = group;
+    this.emit({ type: 'enqueue', group, deadline });
+  }
+
+  /** Leave the queue, if in one; emitted once. */
+  dequeue(reason: Extract<Action, { type: 'dequeue' }>['reason'], answeredBy?: string): void {
+    const group = this.s.queued;
+    if (group === undefined) return;
+    this.s.queued = undefined;
+    this.emit(answeredBy === undefined ? { type: 'dequeue', group, reason } : { type: 'dequeue', group, reason, answeredBy });
+  }
+
+  release(line: string, cause: ReleaseCause): void {
+    this.emit({ type: 'released', line, cause });
   }
 
   // ── sound ─────────────────────────────────────────────────────────────────

@@ -3,7 +3,8 @@
 
 import type { Announcement, Group, Menu, Plan, PublicNumber, VoicemailBox } from '../../../src/plan/types';
 import type { Action, CallContext } from '../../../src/flow/contract';
-import type { IsOpen, OpenState } from '../../../src/flow/interpreter';
+import { handleEvent, startCall, type IsOpen, type OpenState } from '../../../src/flow/interpreter';
+import type { CallState } from '../../../src/flow/state';
 
 export const T0 = Date.parse('2026-03-02T09:00:00+01:00');
 export const S = 1000;
@@ -132,4 +133,19 @@ export function ofType<T extends Action['type']>(actions: Action[], type: T): Ex
 
 export function journalSteps(actions: Action[]): string[] {
   return ofType(actions, 'journal').map((j) => j.step);
+}
+
+/**
+ * startCall, then — as the executor's dispatcher would when every line is free — an
+ * `offer` of the group's lines when the call enqueued (ringall: all of them; else the first).
+ * Actions of both steps together, so tests written before the queue read the same.
+ */
+export function startOffered(c: CallContext, isOpen: IsOpen = alwaysOpen): { state: CallState; actions: Action[] } {
+  const first = startCall(c, isOpen);
+  const enq = ofType(first.actions, 'enqueue')[0];
+  if (!enq) return first;
+  const g = c.plan.groups[enq.group];
+  const lines = g ? (g.strategy === 'ringall' ? g.lines : g.lines.slice(0, 1)) : [];
+  const next = handleEvent(first.state, { type: 'offer', lines }, c.now);
+  return { state: next.state, actions: [...first.actions, ...next.actions] };
 }

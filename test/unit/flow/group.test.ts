@@ -6,7 +6,7 @@ import { rememberAnswer } from '../../../src/flow/memory';
 import { lineOrder } from '../../../src/flow/group';
 import type { Group } from '../../../src/plan/types';
 import type { Action } from '../../../src/flow/contract';
-import { alwaysOpen, ctx, group, ofType, planWith, S, T0 } from './fixtures';
+import { alwaysOpen, ctx, group, ofType, planWith, S, startOffered, T0 } from './fixtures';
 
 const LINES = ['secretariat', 'dr-martin', 'dr-durand'];
 
@@ -54,10 +54,32 @@ describe('ringall', () => {
     expect(outcomeOf(r.actions)).toMatchObject({ result: 'voicemail', overflowedTo: ['voicemail dr-martin'] });
   });
 
-  test('busy on every line → overflow at once', () => {
-    const r = run({ strategy: 'ringall' }, { busy: LINES });
+  test('every line in use → the caller waits with hold music until max wait, no dial', () => {
+    const r = run({ strategy: 'ringall', hold: { music: 'default', announcePosition: false } }, { busy: LINES });
+    expect(r.dials).toEqual([]);
+    expect(ofType(r.actions, 'enqueue')).toEqual([{ type: 'enqueue', group: 'g', deadline: T0 + 45 * S }]);
+    expect(r.timed.find((x) => x.a.type === 'holdMusic')?.t).toBe(0);
+    const overflow = r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow');
+    expect(overflow?.t).toBe(45);
+    expect(ofType(r.actions, 'dequeue')).toEqual([{ type: 'dequeue', group: 'g', reason: 'maxWait' }]);
+  });
+
+  test('every line refuses (486 while free) → overflow at once', () => {
+    const r = run({ strategy: 'ringall' }, { refuse: LINES });
+    expect(r.dials.map((d) => d[0])).toEqual([0, 0, 0]);
     const overflow = r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow');
     expect(overflow?.t).toBe(0);
+    expect(overflow?.a).toMatchObject({ reason: expect.stringMatching(/every line refused/) });
+  });
+
+  test('a line in use frees while the caller waits → presented at once', () => {
+    const r = run({ strategy: 'ringall' }, { busyUntil: { secretariat: 12 * S }, refuse: ['dr-martin', 'dr-durand'], answer: { secretariat: 2 * S } });
+    expect(r.dials).toEqual([
+      [0, 'dr-martin', 20],
+      [0, 'dr-durand', 20],
+      [12, 'secretariat', 20],
+    ]);
+    expect(outcomeOf(r.actions)).toMatchObject({ result: 'answered', by: 'secretariat' });
   });
 
   test('busy on some lines only → the others keep ringing their time', () => {
@@ -66,15 +88,27 @@ describe('ringall', () => {
     expect(overflow?.t).toBe(20);
   });
 
-  test('busy and unavailable mixed (whenUnavailable: overflow) → overflow at once', () => {
+  test('in use and unavailable mixed (whenUnavailable: overflow) → waits: the line in use can free', () => {
     const r = run({ strategy: 'ringall' }, { busy: ['secretariat'], unavailable: ['dr-martin', 'dr-durand'] });
+    expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(45);
+  });
+
+  test('refused and unavailable mixed (whenUnavailable: overflow) → overflow at once', () => {
+    const r = run({ strategy: 'ringall' }, { refuse: ['secretariat'], unavailable: ['dr-martin', 'dr-durand'] });
     expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(0);
   });
 
-  test('all unavailable with whenUnavailable: wait → retries (at least 1 s apart) until max wait', () => {
+  test('all unavailable with whenUnavailable: overflow → overflow at once, nothing dialled', () => {
+    const r = run({ strategy: 'ringall' }, { unavailable: LINES });
+    expect(r.dials).toEqual([]);
+    const overflow = r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow');
+    expect(overflow?.t).toBe(0);
+    expect(overflow?.a).toMatchObject({ reason: expect.stringMatching(/unavailable/) });
+  });
+
+  test('all unavailable with whenUnavailable: wait → waits (nothing dialled) until max wait', () => {
     const r = run({ strategy: 'ringall', whenUnavailable: 'wait', retryPause: 0, maxWait: 5 * S }, { unavailable: LINES });
-    const sweeps = r.dials.filter((d) => d[1] === 'secretariat').map((d) => d[0]);
-    expect(sweeps).toEqual([0, 1, 2, 3, 4]);
+    expect(r.dials).toEqual([]);
     expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(5);
   });
 
@@ -105,16 +139,27 @@ describe('linear', () => {
     expect(outcomeOf(r.actions)).toMatchObject({ result: 'answered', by: 'dr-durand' });
   });
 
-  test('a busy line is skipped at once', () => {
+  test('a line in use is skipped: the next free one rings', () => {
     const r = run({ strategy: 'linear', ringTime: 10 * S }, { busy: ['secretariat'], answer: { 'dr-martin': 1 * S } });
+    expect(r.dials).toEqual([[0, 'dr-martin', 10]]);
+  });
+
+  test('a refusing line is skipped at once', () => {
+    const r = run({ strategy: 'linear', ringTime: 10 * S }, { refuse: ['secretariat'], answer: { 'dr-martin': 1 * S } });
     expect(r.dials).toEqual([
       [0, 'secretariat', 10],
       [0, 'dr-martin', 10],
     ]);
   });
 
-  test('every line busy → overflow at once', () => {
+  test('every line in use → waits until max wait', () => {
     const r = run({ strategy: 'linear' }, { busy: LINES });
+    expect(r.dials).toEqual([]);
+    expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(45);
+  });
+
+  test('every line refuses → overflow at once', () => {
+    const r = run({ strategy: 'linear' }, { refuse: LINES });
     expect(r.dials.map((d) => d[0])).toEqual([0, 0, 0]);
     expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(0);
   });
@@ -130,25 +175,30 @@ describe('linear', () => {
   });
 
   test('an attempt failing at the very instant max wait ends does not ring the next line for 0 s', () => {
-    const p = plan({ strategy: 'linear', ringTime: 10 * S, maxWait: 10 * S });
-    const { state, actions } = startCall(ctx(p), alwaysOpen);
-    const first = ofType(actions, 'dial')[0];
-    const next = handleEvent(state, { type: 'attemptFailed', attemptId: first?.attemptId ?? '', cause: 'noanswer' }, T0 + 10 * S);
-    expect(ofType(next.actions, 'dial')).toEqual([]);
-    expect(ofType(next.actions, 'journal').map((j) => j.step)).toContain('overflow');
+    const r = run({ strategy: 'linear', ringTime: 10 * S, maxWait: 10 * S }, {});
+    expect(r.dials).toEqual([[0, 'secretariat', 10]]);
+    expect(r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'overflow')?.t).toBe(10);
   });
 
-  test('second sweep starts again from the first line', () => {
+  test('an offer arriving at max wait rings nothing: the lines go back to the dispatcher', () => {
+    const p = plan({ strategy: 'linear', ringTime: 10 * S, maxWait: 10 * S });
+    const { state } = startCall(ctx(p), alwaysOpen);
+    const next = handleEvent(state, { type: 'offer', lines: ['dr-martin'] }, T0 + 10 * S);
+    expect(ofType(next.actions, 'dial')).toEqual([]);
+    expect(ofType(next.actions, 'released')).toEqual([{ type: 'released', line: 'dr-martin', cause: 'cancelled' }]);
+  });
+
+  test('after the last line, the first again (each line paused retryPause for this caller)', () => {
     const r = run({ strategy: 'linear', ringTime: 5 * S, maxWait: 40 * S, retryPause: 1 * S }, {}, ['secretariat', 'dr-martin']);
     expect(r.dials.map((d) => [d[0], d[1]])).toEqual([
       [0, 'secretariat'],
       [5, 'dr-martin'],
-      [11, 'secretariat'],
-      [16, 'dr-martin'],
-      [22, 'secretariat'],
-      [27, 'dr-martin'],
-      [33, 'secretariat'],
-      [38, 'dr-martin'],
+      [10, 'secretariat'],
+      [15, 'dr-martin'],
+      [20, 'secretariat'],
+      [25, 'dr-martin'],
+      [30, 'secretariat'],
+      [35, 'dr-martin'],
     ]);
   });
 });
@@ -233,17 +283,21 @@ describe('timers are measured from the right moment', () => {
     const played = ofType(actions, 'play')[0];
     const next = handleEvent(startCall(ctx(p), alwaysOpen).state, { type: 'playbackFinished', playbackId: played?.playbackId ?? '' }, T0 + 3 * S);
     const timers = ofType(next.actions, 'startTimer').map((t) => t.at - T0);
-    expect(timers).toEqual([48 * S, 23 * S, 23 * S, 23 * S]);
+    expect(timers).toEqual([48 * S]); // max wait; ring timers start with each dial
+    const offered = handleEvent(next.state, { type: 'offer', lines: LINES }, T0 + 5 * S);
+    expect(ofType(offered.actions, 'startTimer').map((t) => t.at - T0)).toEqual([25 * S, 25 * S, 25 * S]);
   });
 
   test('the ring timer ends an attempt the executor forgot to report', () => {
-    const { state, actions } = startCall(ctx(plan({ strategy: 'linear', ringTime: 10 * S })), alwaysOpen);
+    const { state, actions } = startOffered(ctx(plan({ strategy: 'linear', ringTime: 10 * S })));
     const dial = ofType(actions, 'dial')[0];
     const ringTimer = ofType(actions, 'startTimer').find((t) => t.at === T0 + 10 * S);
     expect(dial?.line).toBe('secretariat');
     const next = handleEvent(state, { type: 'timer', timerId: ringTimer?.timerId ?? '' }, T0 + 10 * S);
     expect(ofType(next.actions, 'cancelDial')).toEqual([{ type: 'cancelDial', attemptId: dial?.attemptId }]);
-    expect(ofType(next.actions, 'dial')[0]?.line).toBe('dr-martin');
+    expect(ofType(next.actions, 'released')).toEqual([{ type: 'released', line: 'secretariat', cause: 'noanswer' }]);
+    expect(ofType(next.actions, 'dial')).toEqual([]); // the next line is the dispatcher's to offer
+    expect(next.state.phase.kind).toBe('group');
   });
 });
 

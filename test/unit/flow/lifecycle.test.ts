@@ -5,7 +5,7 @@ import { handleEvent, startCall } from '../../../src/flow/interpreter';
 import { MAX_HOPS } from '../../../src/flow/limits';
 import type { Action, CallEvent } from '../../../src/flow/contract';
 import type { CallState } from '../../../src/flow/state';
-import { alwaysOpen, ctx, group, menu, ofType, planWith, referencePlan, S, T0 } from './fixtures';
+import { alwaysOpen, ctx, group, menu, ofType, planWith, referencePlan, S, startOffered, T0 } from './fixtures';
 
 function ringallPlan() {
   return planWith({ kind: 'group', group: 'g' }, { groups: { g: group('g', ['secretariat', 'dr-martin', 'dr-durand']) } });
@@ -13,7 +13,7 @@ function ringallPlan() {
 
 describe('caller hangs up', () => {
   test('while phones ring: every attempt and every timer is cancelled at once, nothing pending', () => {
-    const { state, actions } = startCall(ctx(ringallPlan()), alwaysOpen);
+    const { state, actions } = startOffered(ctx(ringallPlan()), alwaysOpen);
     const dials = ofType(actions, 'dial').map((d) => d.attemptId);
     expect(dials).toHaveLength(3);
     const timers = ofType(actions, 'startTimer').map((t) => t.timerId);
@@ -65,7 +65,7 @@ test('peer hangs up after the bridge: the caller is hung up', () => {
 });
 
 test('peerHangup before any bridge is ignored', () => {
-  const { state } = startCall(ctx(ringallPlan()), alwaysOpen);
+  const { state } = startOffered(ctx(ringallPlan()), alwaysOpen);
   expect(handleEvent(state, { type: 'peerHangup' }, T0 + S).actions).toEqual([]);
 });
 
@@ -121,7 +121,7 @@ describe('loop safety', () => {
 
 describe('robustness', () => {
   test('events for unknown timers, attempts and playbacks change nothing', () => {
-    const { state } = startCall(ctx(ringallPlan()), alwaysOpen);
+    const { state } = startOffered(ctx(ringallPlan()), alwaysOpen);
     for (const ev of [
       { type: 'timer', timerId: 'nope' },
       { type: 'attemptFailed', attemptId: 'nope', cause: 'busy' },
@@ -134,7 +134,7 @@ describe('robustness', () => {
   });
 
   test('an attempt answering after it was cancelled is released', () => {
-    const { state, actions } = startCall(ctx(ringallPlan()), alwaysOpen);
+    const { state, actions } = startOffered(ctx(ringallPlan()), alwaysOpen);
     const [a, b] = ofType(actions, 'dial');
     const bridged = handleEvent(state, { type: 'attemptAnswered', attemptId: a?.attemptId ?? '' }, T0 + S);
     const late = handleEvent(bridged.state, { type: 'attemptAnswered', attemptId: b?.attemptId ?? '' }, T0 + S);
@@ -142,7 +142,7 @@ describe('robustness', () => {
   });
 
   test('events after the end are ignored', () => {
-    const { state } = startCall(ctx(ringallPlan()), alwaysOpen);
+    const { state } = startOffered(ctx(ringallPlan()), alwaysOpen);
     const end = handleEvent(state, { type: 'callerHangup' }, T0 + S);
     expect(handleEvent(end.state, { type: 'callerHangup' }, T0 + 2 * S).actions).toEqual([]);
     expect(handleEvent(end.state, { type: 'timer', timerId: 'c1:life' }, T0 + 2 * S).actions).toEqual([]);
@@ -155,7 +155,7 @@ describe('robustness', () => {
         for (const v of Object.values(o)) deepFreeze(v);
       }
     };
-    let { state, actions } = startCall(ctx(ringallPlan()), alwaysOpen);
+    let { state, actions } = startOffered(ctx(ringallPlan()), alwaysOpen);
     const snapshot = JSON.stringify(state);
     deepFreeze(state);
     const first = ofType(actions, 'dial')[0] as Extract<Action, { type: 'dial' }>;
@@ -187,7 +187,7 @@ describe('robustness', () => {
   });
 
   test('a number without calendar is always open', () => {
-    const { actions } = startCall(ctx(ringallPlan()), () => ({ open: false, reason: 'closed' }));
+    const { actions } = startOffered(ctx(ringallPlan()), () => ({ open: false, reason: 'closed' }));
     expect(ofType(actions, 'journal').find((j) => j.step === 'calendar')?.reason).toBe('open: no calendar (always open)');
     expect(ofType(actions, 'dial')).toHaveLength(3);
   });

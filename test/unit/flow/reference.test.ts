@@ -50,8 +50,21 @@ describe('reference case: open', () => {
     expect(ofType(r.actions, 'ringback')).toHaveLength(1);
   });
 
-  test('secretariat busy (486) → overflow at once, no ring time waited', () => {
+  test('secretariat on another call → the caller waits with music; at max wait dr-martin rings', () => {
     const r = run(alwaysOpen, { busy: ['secretariat'], answer: { 'dr-martin': 2 * S } });
+    expect(r.dials.map((d) => [d.t, d.line])).toEqual([[48, 'dr-martin']]);
+    expect(ofType(r.actions, 'holdMusic')).toEqual([{ type: 'holdMusic', musicClass: 'default' }]);
+    expect(r.outcome?.data).toMatchObject({ result: 'answered', by: 'dr-martin', overflowedTo: ['line dr-martin'] });
+  });
+
+  test('secretariat on another call until 10 s → presented at 10 s', () => {
+    const r = run(alwaysOpen, { busyUntil: { secretariat: 10 * S }, answer: { secretariat: 2 * S } });
+    expect(r.dials.map((d) => [d.t, d.line])).toEqual([[10, 'secretariat']]);
+    expect(r.outcome?.data).toMatchObject({ result: 'answered', by: 'secretariat', overflowedTo: [] });
+  });
+
+  test('secretariat rejects (486 while free) → overflow at once, no ring time waited', () => {
+    const r = run(alwaysOpen, { refuse: ['secretariat'], answer: { 'dr-martin': 2 * S } });
     expect(r.dials.map((d) => [d.t, d.line])).toEqual([
       [3, 'secretariat'],
       [3, 'dr-martin'],

@@ -24,6 +24,11 @@ describe('options', () => {
     });
   });
 
+  test('--busy LINE@until and --refuse', () => {
+    const a = parseSimulateArgs(['p', '--number', '1', '--at', 'x', '--busy', 'a,b@10s', '--refuse', 'c']);
+    expect(a.scenario).toEqual({ busy: ['a'], busyUntil: { b: 10000 }, refuse: ['c'] });
+  });
+
   test.each([
     [['p'], /--number is required/],
     [['p', '--number', '1'], /--at is required/],
@@ -116,7 +121,7 @@ describe('the command', () => {
     const steps = JSON.parse(out) as { t: number; action?: string; event?: string; line?: string }[];
     expect(steps[0]).toEqual({ t: 0, action: 'answer' });
     const dials = steps.filter((s) => s.action === 'dial').map((s) => s.line);
-    expect(dials).toEqual(['secretariat', 'dr-martin']);
-    expect(steps.some((s) => s.event === 'attemptFailed' && s.line === 'secretariat')).toBe(true);
+    expect(dials).toEqual(['dr-martin']); // the secretariat is in use: the caller waited, then overflowed
+    expect(steps.some((s) => s.action === 'enqueue')).toBe(true);
   });
 });
