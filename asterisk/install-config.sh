@@ -30,6 +30,6 @@ gid=$(awk -F: '$1=="asterisk"{print $4}' "$root/etc/passwd")
 [ -n "$uid" ] || { echo "install-config: no asterisk user in $root/etc/passwd" >&2; exit 2; }
 chown "$uid:$gid" "$etc/ari.conf"
 # run/, not var/run/: in Debian the latter is an absolute symlink that would lead out of ROOT.
-for d in var/lib/asterisk var/spool/asterisk var/log/asterisk run/asterisk var/cache/asterisk; do
+for d in var/lib/asterisk var/spool/asterisk var/spool/asterisk/recording var/log/asterisk run/asterisk var/cache/asterisk; do
   mkdir -p "$root/$d"; chown -R "$uid:$gid" "$root/$d"
 done

@@ -362,6 +362,12 @@ export class AsteriskCalls {
           const attempt = call.attempts.get(action.attemptId);
           if (attempt) this.failAttempt(call, attempt, 'failed', true);
         }
+        if (action.type === 'record') {
+          // No recording will ever finish: tell the flow, which ends the voicemail step
+          // (an empty message is discarded) instead of leaving the caller in silence.
+          call.recordings.delete(recordingNameOf(action.box, call.callId, action.recordingId));
+          this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: action.recordingId, durationMs: 0, cause: 'hangup' });
+        }
       }
     }
   }
