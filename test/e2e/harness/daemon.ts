@@ -92,6 +92,11 @@ export class DaemonProcess {
     return this.lines.filter((l) => l.step === 'incoming' && l.callId).map((l) => l.callId as string);
   }
 
+  /** Sends a signal without waiting (SIGHUP: reload the plan). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15000): Promise<number> {
     if (!this.child || this.exitCode !== null) return this.exitCode ?? 0;
     this.child.kill(signal);
