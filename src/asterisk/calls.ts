@@ -170,7 +170,9 @@ export class AsteriskCalls {
         if (channel) this.onChannelGone(channel.id, event.cause);
         return;
       case 'StasisEnd':
-        if (channel) this.onChannelGone(channel.id, undefined);
+        // A caller leaving the application is gone for Accueil. A ring leg's end is
+        // read from its ChannelDestroyed, which carries the cause (17 = busy).
+        if (channel && this.callOf(channel.id)?.channelId === channel.id) this.onChannelGone(channel.id, undefined);
         return;
       default:
         return;

@@ -67,12 +67,13 @@ export default async function run(argv: string[]): Promise<number> {
     await plans.stop();
     return 2;
   }
-  // A variable, not a literal: `onJournal` is accepted whether or not DaemonOptions declares it yet.
-  const daemonOptions = { ari: connection, app, plan: () => plans.current, log, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry) };
-  const daemon = new Daemon(daemonOptions);
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
+    onLineState: (line, state) => ops.metrics.setLineState(line, state),
+  });
   ops.metrics.bind({ activeCalls: () => daemon.activeCalls });
   // --- end observability
 
+  plans.on('changed', (plan) => daemon.planChanged(plan));
   connection.start();
 
   return new Promise<number>((resolve) => {

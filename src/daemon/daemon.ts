@@ -1,14 +1,18 @@
 // The daemon's heart: every call's events go through the pure flow interpreter,
-// and its actions go to Asterisk. A call keeps the plan version it started with
-// (its CallContext holds that Plan); a reload changes only new calls.
+// its actions go to Asterisk, and its queue actions to the one dispatcher that
+// decides which waiting caller a freed line is presented to. A call keeps the
+// plan version it started with (its CallContext holds that Plan); a reload
+// changes only new calls.
 
 import type { Logger } from 'pino';
 import { stateAt } from '../calendar';
-import { handleEvent, isEnded, rememberAnswer, startCall, type CallState, type IsOpen } from '../flow';
-import type { CallEvent } from '../flow/contract';
+import { handleEvent, isEnded, startCall, type CallState, type IsOpen } from '../flow';
+import type { Action, CallEvent } from '../flow/contract';
+import { applyQueueActions, describeOverflow, Dispatcher, linesOfDevice } from '../lines';
 import type { Plan } from '../plan/types';
 import { AsteriskCalls, type IncomingCall } from '../asterisk/calls';
 import type { AriConnection } from '../asterisk/connection';
+import { DeviceStates } from '../asterisk/device-states';
 
 /** Open/closed for the flow, from the plan's calendars. */
 export function isOpenFor(plan: Plan): IsOpen {
@@ -21,21 +25,32 @@ export function isOpenFor(plan: Plan): IsOpen {
   };
 }
 
+/** The Asterisk devices of a plan's lines ("PJSIP/secretariat"). */
+export function devicesOf(plan: Plan): string[] {
+  return [...new Set(Object.values(plan.lines).map((l) => l.endpoint))];
+}
+
 export interface DaemonOptions {
   ari: AriConnection;
   app: string;
   /** The plan in force now (the last good one). */
   plan: () => Plan | undefined;
   log: Logger;
+  /** Every journal entry of every call (metrics). */
+  onJournal?: (entry: Record<string, unknown>) => void;
+  /** Every line's device state as Asterisk reports it (metrics). */
+  onLineState?: (line: string, state: string) => void;
   now?: () => number;
 }
 
 export class Daemon {
   readonly calls: AsteriskCalls;
+  readonly dispatcher = new Dispatcher();
+  private readonly devices: DeviceStates;
   private readonly states = new Map<string, CallState>();
   /** Per call, the chain of action batches: a batch runs after the previous one finished. */
   private readonly queues = new Map<string, Promise<void>>();
-  private rrMemory: Readonly<Record<string, string>> = {};
+  private wakeTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private accepting = true;
 
@@ -52,6 +67,8 @@ export class Daemon {
       options.log,
       this.now,
     );
+    this.devices = new DeviceStates(options.ari, options.app, (device, state) => this.onDeviceState(device, state), options.log);
+    options.ari.on('connected', () => void this.watchDevices(true));
   }
 
   /** Calls the daemon holds now. */
@@ -65,17 +82,47 @@ export class Daemon {
   }
 
   /**
+   * A new plan is in force: watch its lines, and send callers waiting in a
+   * group the new plan removed to that group's overflow (of their own plan).
+   */
+  planChanged(plan: Plan): void {
+    void this.watchDevices(false);
+    for (const { callerId, group } of this.dispatcher.reload(plan.groups)) {
+      this.options.log.info({ callId: callerId, event: 'queue.group_removed', group }, `group ${group} removed by reload: caller sent to its overflow`);
+      this.onEvent(callerId, { type: 'overflow', reason: 'group removed by reload' });
+    }
+    this.dispatch();
+  }
+
+  /**
    * Graceful stop: no new calls (they go to the dialplan fallback), callers not
    * yet connected are handed back to it too, connected calls may finish within
    * `graceMs`; whatever is still bridged then keeps talking in Asterisk.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.stopAccepting();
+    clearTimeout(this.wakeTimer);
     await Promise.all(
       [...this.states.entries()].filter(([, state]) => !state.answered).map(([callId]) => this.calls.handBack(callId)),
     );
     const deadline = this.now() + graceMs;
     while (this.states.size > 0 && this.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  private async watchDevices(fresh: boolean): Promise<void> {
+    const plan = this.options.plan();
+    if (plan) await this.devices.watch(devicesOf(plan), fresh);
+  }
+
+  private onDeviceState(device: string, state: string): void {
+    const plan = this.options.plan();
+    if (!plan) return;
+    const now = this.now();
+    for (const line of linesOfDevice(plan.lines, device)) {
+      this.dispatcher.deviceState(line, state, now);
+      this.options.onLineState?.(line, state);
+    }
+    this.dispatch();
   }
 
   private onIncoming(call: IncomingCall): void {
@@ -87,10 +134,7 @@ export class Daemon {
       return;
     }
     log.info({ callId: call.callId, step: 'incoming', called: call.called, caller: call.caller, planVersion: plan.version }, `incoming call to ${call.called} from ${call.caller || 'unknown'}`);
-    const step = startCall(
-      { callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now(), rrMemory: this.rrMemory },
-      isOpenFor(plan),
-    );
+    const step = startCall({ callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now() }, isOpenFor(plan));
     this.apply(call.callId, step.state, step.actions);
   }
 
@@ -101,13 +145,30 @@ export class Daemon {
     this.apply(callId, step.state, step.actions);
   }
 
-  private apply(callId: string, state: CallState, actions: Parameters<AsteriskCalls['execute']>[1]): void {
+  private apply(callId: string, state: CallState, actions: Action[]): void {
     this.states.set(callId, state);
-    if (state.answered) this.rrMemory = rememberAnswer(this.rrMemory, state);
+    if (this.options.onJournal) {
+      for (const a of actions) if (a.type === 'journal') this.options.onJournal({ callId, step: a.step, reason: a.reason, ...a.data });
+    }
     const previous = this.queues.get(callId) ?? Promise.resolve();
     const next = previous.then(() => this.calls.execute(callId, actions));
     this.queues.set(callId, next);
     if (isEnded(state)) void next.then(() => this.forget(callId));
+    // Queue actions reach the dispatcher at once (not after the ARI requests), so
+    // its view of who waits and which line is reserved never lags the flows'.
+    applyQueueActions(this.dispatcher, callId, state.ctx.plan, actions, this.now());
+    this.dispatch();
+  }
+
+  /** Presents freed lines to the callers who waited longest; one wake-up timer for the next change. */
+  private dispatch(): void {
+    const now = this.now();
+    const decision = this.dispatcher.dispatch(now);
+    for (const offer of decision.offers) this.onEvent(offer.callerId, { type: 'offer', lines: offer.lines });
+    for (const overflow of decision.overflows) this.onEvent(overflow.callerId, { type: 'overflow', reason: describeOverflow(overflow.reason) });
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    if (decision.nextWakeAt !== undefined) this.wakeTimer = setTimeout(() => this.dispatch(), Math.max(0, decision.nextWakeAt - this.now()));
   }
 
   private onFinished(callId: string): void {
@@ -121,5 +182,8 @@ export class Daemon {
     if (state && !isEnded(state) && this.calls.has(callId)) return;
     this.states.delete(callId);
     this.queues.delete(callId);
+    // Safety net (idempotent): a call that is gone waits nowhere.
+    this.dispatcher.dequeue(callId, this.now());
+    this.dispatch();
   }
 }

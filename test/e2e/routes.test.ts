@@ -140,14 +140,14 @@ describe('routes of the reference case on Asterisk', () => {
       const outcome = await outcomeOf((await lastCall()).callId);
       expect(outcome).toMatchObject({ result: 'answered', by: 'dr-martin' });
 
-      expectSameJourney(liveDials(invitesOf(secretariat, doctor)), simulatedDials(openPlan, '0142000001', { busy: ['secretariat'], answer: { 'dr-martin': 1000 } }));
+      expectSameJourney(liveDials(invitesOf(secretariat, doctor)), simulatedDials(openPlan, '0142000001', { refuse: ['secretariat'], answer: { 'dr-martin': 1000 } }));
     });
 
     test('secretariat and doctor both unanswered: the doctor\'s voicemail greeting, then a message recorded', async () => {
       const secretariat = phone('secretariat', 'never');
       const doctor = phone('dr-martin', 'never');
-      // greeting 2.4 s + secretariat 6 s + doctor 5 s + voicemail greeting ≈ 17 s, then ~7 s of message
-      const result = await new Caller('0142000001', { holdMs: 24000 }).result();
+      // greeting 2.4 s + secretariat 6 s + doctor 5 s + voicemail greeting 5.1 s and beep ≈ 19 s, then ~7 s of message
+      const result = await new Caller('0142000001', { speakAfterMs: 19500, holdMs: 7000 }).result();
 
       expect(result.exitCode).toBe(0);
       const gap = (doctor.invites()[0]?.at ?? 0) - (secretariat.invites()[0]?.at ?? 0);
@@ -159,6 +159,8 @@ describe('routes of the reference case on Asterisk', () => {
       expect(outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin' });
       const message = await daemon.waitForLine((l) => l.callId === callId && l.step === 'message');
       expect(message.reason).toMatch(/left in dr-martin/);
+      // ~7 s of speech then the hang-up: a message of several seconds, not an empty one.
+      expect(Number(message.durationMs)).toBeGreaterThan(4000);
       expect(recordingsOfCall(callId)).toHaveLength(1);
     });
 
@@ -217,7 +219,8 @@ describe('routes of the reference case on Asterisk', () => {
 
     test('closed, with messages: greeting, closed announcement, voicemail greeting, a message recorded', async () => {
       const secretariat = phone('secretariat', { answerAfterMs: 500 });
-      const result = await new Caller('0142000001', { holdMs: 22000 }).result();
+      // greeting 2.4 s + closed announcement 9.8 s + voicemail greeting 5.1 s and beep ≈ 18 s, then ~7 s of message
+      const result = await new Caller('0142000001', { speakAfterMs: 18500, holdMs: 7000 }).result();
 
       expect(result.exitCode).toBe(0);
       expect(result.answeredAt).toBeDefined();
