@@ -7,6 +7,7 @@ import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
 import { startObservability } from '../daemon/observability';
+import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
 import { flagString, parseArgs, soundsDir } from './args';
 
@@ -67,7 +68,9 @@ export default async function run(argv: string[]): Promise<number> {
     await plans.stop();
     return 2;
   }
-  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
+  const messages = new MessageKeeper(log);
+  void messages.resume(plans.current?.voicemail ?? {});
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
     onLineState: (line, state) => ops.metrics.setLineState(line, state),
   });
   ops.metrics.bind({ activeCalls: () => daemon.activeCalls });
@@ -85,6 +88,7 @@ export default async function run(argv: string[]): Promise<number> {
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
         await ops.close();
+        await messages.close();
         await plans.stop();
         log.info({ event: 'daemon.stopped' }, 'stopped');
         log.flush?.();

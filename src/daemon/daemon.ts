@@ -13,6 +13,7 @@ import type { Plan } from '../plan/types';
 import { AsteriskCalls, type IncomingCall } from '../asterisk/calls';
 import type { AriConnection } from '../asterisk/connection';
 import { DeviceStates } from '../asterisk/device-states';
+import type { MessageKeeper } from './messages';
 
 /** Open/closed for the flow, from the plan's calendars. */
 export function isOpenFor(plan: Plan): IsOpen {
@@ -38,6 +39,8 @@ export interface DaemonOptions {
   log: Logger;
   /** Every journal entry of every call (metrics). */
   onJournal?: (entry: Record<string, unknown>) => void;
+  /** Where kept voicemail messages go (store + notification); absent = left where Asterisk wrote them. */
+  messages?: MessageKeeper;
   /** Every line's device state as Asterisk reports it (metrics). */
   onLineState?: (line: string, state: string) => void;
   now?: () => number;
@@ -147,8 +150,9 @@ export class Daemon {
 
   private apply(callId: string, state: CallState, actions: Action[]): void {
     this.states.set(callId, state);
-    if (this.options.onJournal) {
-      for (const a of actions) if (a.type === 'journal') this.options.onJournal({ callId, step: a.step, reason: a.reason, ...a.data });
+    for (const a of actions) {
+      if (a.type === 'journal') this.options.onJournal?.({ callId, step: a.step, reason: a.reason, ...a.data });
+      else if (a.type === 'keepRecording') void this.options.messages?.keep(state, a);
     }
     const previous = this.queues.get(callId) ?? Promise.resolve();
     const next = previous.then(() => this.calls.execute(callId, actions));

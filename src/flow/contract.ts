@@ -66,6 +66,8 @@ export type Action =
   | { type: 'cancelTimer'; timerId: string }
   /** Record the caller into voicemail box `box` (beep first). */
   | { type: 'record'; recordingId: string; box: string; maxLengthMs: number; silenceMs?: number; beep: boolean }
+  /** Keep a finished recording as a message of box `box` (store it, notify, light the lamp). */
+  | { type: 'keepRecording'; recordingId: string; box: string; durationMs: number }
   /** Delete a finished recording (shorter than the box's minimum length: a hang-up at the beep is no message). */
   | { type: 'discardRecording'; recordingId: string; box: string }
   /** Hang the caller up. After this the call is over. */

@@ -271,6 +271,8 @@ export function describeStep(step: SimStep, lineOf: (attemptId: string) => strin
       return `record into voicemail ${a.box} (${a.beep ? 'beep, ' : ''}max ${secs(a.maxLengthMs)})`;
     case 'discardRecording':
       return `discard recording (${a.box})`;
+    case 'keepRecording':
+      return `keep the message (${a.box}, ${secs(a.durationMs)})`;
     case 'hangup':
       return `hang up (${a.cause})`;
     case 'journal':

@@ -75,6 +75,7 @@ export function onRecordingFinished(tx: Tx, ev: Extract<CallEvent, { type: 'reco
     });
   } else {
     tx.s.message = 'kept';
+    tx.emit({ type: 'keepRecording', recordingId: rec.id, box: rec.box, durationMs: ev.durationMs });
     tx.journal('message', `message of ${seconds(ev.durationMs)} left in ${rec.box} (ended by ${ev.cause})`, {
       box: rec.box,
       durationMs: ev.durationMs,

@@ -2,7 +2,9 @@
 // daemon, SIPp as the caller and as the phones. Each test says which phone got
 // the INVITE and after how long (±1 s), what the caller heard, and compares the
 // live journey with `accueil simulate`'s.
+import * as fs from 'fs';
 import * as path from 'path';
+import { VoicemailStore, type StoredMessage } from '../../src/voicemail';
 import { simulateCall, dialsOf } from '../../src/flow/simulator';
 import { isOpenFor } from '../../src/daemon/daemon';
 import { loadPlan } from '../../src/plan/load';
@@ -62,6 +64,10 @@ describe('routes of the reference case on Asterisk', () => {
     const callId = await waitFor('an incoming call in the journal', () => daemon.callIds().pop());
     return { callId, journal: () => daemon.journal(callId) };
   };
+
+  /** The message the daemon stored for a call (waits for the store). */
+  const storedMessage = (callId: string): Promise<StoredMessage> =>
+    waitFor(`a stored message of ${callId}`, async () => (await new VoicemailStore({ dir: daemon.voicemailDir }).listMessages()).find((m) => m.callId === callId));
 
   const outcomeOf = (callId: string): Promise<JournalLine> => daemon.waitForLine((l) => l.callId === callId && l.step === 'outcome', 20000);
 
@@ -161,7 +167,10 @@ describe('routes of the reference case on Asterisk', () => {
       expect(message.reason).toMatch(/left in dr-martin/);
       // ~7 s of speech then the hang-up: a message of several seconds, not an empty one.
       expect(Number(message.durationMs)).toBeGreaterThan(4000);
-      expect(recordingsOfCall(callId)).toHaveLength(1);
+      const stored = await storedMessage(callId);
+      expect(stored).toMatchObject({ box: 'dr-martin', called: '+33142000001', caller: '0612345678', calledName: 'Dr Martin' });
+      expect(fs.statSync(stored.audioPath).size).toBeGreaterThan(4 * 8000 * 2); // > 4 s of 8 kHz 16-bit audio
+      expect(recordingsOfCall(callId)).toEqual([]); // moved out of Asterisk's spool
     });
 
     test('ringall: both lines of the group ring at once; the first to answer wins, the other is cancelled', async () => {
@@ -235,7 +244,9 @@ describe('routes of the reference case on Asterisk', () => {
       const outcome = await outcomeOf(callId);
       expect(outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin' });
       await daemon.waitForLine((l) => l.callId === callId && l.step === 'message');
-      expect(recordingsOfCall(callId)).toHaveLength(1);
+      const stored = await storedMessage(callId);
+      expect(stored).toMatchObject({ box: 'dr-martin', called: '+33142000001', caller: '0612345678' });
+      expect(stored.durationMs).toBeGreaterThan(4000);
     });
 
     test('closed, no message: greeting, closed announcement, then Asterisk hangs up', async () => {

@@ -1,7 +1,9 @@
 // The real daemon (`accueil run`) as a child process, with its JSON journal.
 import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { REPO, ariSettings } from './sandbox';
+import { REPO, ariSettings, sandboxRecordingsDir } from './sandbox';
 
 export interface JournalLine {
   level: number;
@@ -21,6 +23,9 @@ export class DaemonProcess {
   exitCode: number | null = null;
   private exitPromise: Promise<number> | undefined;
 
+  /** This daemon's message store (a fresh folder per daemon). */
+  readonly voicemailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-voicemail-'));
+
   constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {}
 
   start(): this {
@@ -33,6 +38,9 @@ export class DaemonProcess {
         ARI_USERNAME: ari.username,
         ARI_PASSWORD: ari.password,
         ACCUEIL_LOG_FORMAT: 'json',
+        ACCUEIL_HTTP_PORT: 'off',
+        ACCUEIL_RECORDINGS_DIR: sandboxRecordingsDir(),
+        ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
