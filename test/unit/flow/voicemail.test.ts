@@ -27,6 +27,7 @@ test('default greeting, then record with beep, max length and silence', () => {
   ]);
   expect(r.outcome).toMatchObject({ result: 'voicemail', by: 'b', message: 'kept' });
   expect(ofType(r.actions, 'discardRecording')).toEqual([]);
+  expect(ofType(r.actions, 'keepRecording')).toEqual([{ type: 'keepRecording', recordingId: expect.any(String), box: 'b', durationMs: 20 * S }]);
 });
 
 test("the box's own greeting", () => {
@@ -37,6 +38,7 @@ test("the box's own greeting", () => {
 test('a recording shorter than minLength is discarded and the journal says so', () => {
   const r = run({ minLength: 3 * S }, { messageMs: 1 * S });
   expect(ofType(r.actions, 'discardRecording')).toEqual([{ type: 'discardRecording', recordingId: expect.any(String), box: 'b' }]);
+  expect(ofType(r.actions, 'keepRecording')).toEqual([]);
   const step = r.journal.find((j) => j.step === 'recordingDiscarded');
   expect(step?.reason).toBe('message of 1s shorter than the 3s minimum: discarded');
   expect(r.outcome).toMatchObject({ result: 'voicemail', message: 'discarded' });
