@@ -52,6 +52,25 @@ export function sandboxRecordingsDir(): string {
   return path.join(root, 'var/spool/asterisk/recording');
 }
 
+/**
+ * Asterisk's own log (notices, warnings, verbose 3) written since `sinceMs`:
+ * evidence ARI has no event for, like music on hold. The log outlives sandbox
+ * restarts and channel numbers restart with Asterisk, hence the time filter.
+ */
+export function asteriskLogSince(sinceMs: number): string[] {
+  const base = process.env.ACCUEIL_SANDBOX_DIR ?? '/var/cache/accueil/sandbox';
+  const root = fs.readFileSync(path.join(base, 'state', 'root'), 'utf8').trim();
+  const file = path.join(root, 'var/log/asterisk/messages');
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => {
+      const m = /^\[(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})\]/.exec(line);
+      return m !== null && new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime() >= sinceMs;
+    });
+}
+
 /** Recording files of one call (the adapter names them accueil-<box>-<callId>-<id>.wav). */
 export function recordingsOfCall(callId: string): string[] {
   const dir = sandboxRecordingsDir();
