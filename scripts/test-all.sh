@@ -10,9 +10,10 @@ cd "$repo"
 
 [ -d node_modules ] || npm ci --no-audit --no-fund >&2 || { echo "test: npm ci failed" >&2; exit 1; }
 
+# Stop at the end only the Asterisk this run started (a developer's may be up already).
+bash scripts/asterisk-sandbox.sh status >/dev/null 2>&1 || started_here=1
 settings=$(bash scripts/asterisk-sandbox.sh up) || { echo "test: the sandbox Asterisk did not start (see above)" >&2; exit 1; }
 eval "$settings"
-started_here=1
 cleanup() { [ -n "${started_here:-}" ] && [ -z "${ACCUEIL_KEEP_SANDBOX:-}" ] && bash scripts/asterisk-sandbox.sh down >&2; }
 trap cleanup EXIT
 

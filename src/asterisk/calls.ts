@@ -44,6 +44,8 @@ interface CallRecord {
   attempts: Map<string, Attempt>;
   /** ARI playback id → flow playback id. */
   playbacks: Map<string, string>;
+  /** ARI ids of the playbacks a key interrupts (menu prompts). */
+  interruptible: Set<string>;
   recordings: Map<string, string>;
   timers: Map<string, NodeJS.Timeout>;
   bridgeId?: string;
@@ -151,7 +153,7 @@ export class AsteriskCalls {
         if (channel) this.onStasisStart(channel, event.args ?? []);
         return;
       case 'ChannelDtmfReceived':
-        if (channel && event.digit) this.toCallerOnly(channel.id, { type: 'digit', digit: event.digit });
+        if (channel && event.digit) this.onDigit(channel.id, event.digit);
         return;
       case 'PlaybackFinished':
         if (event.playback) this.onPlaybackFinished(event.playback.id);
@@ -190,6 +192,7 @@ export class AsteriskCalls {
       channelId: channel.id,
       attempts: new Map(),
       playbacks: new Map(),
+      interruptible: new Set(),
       recordings: new Map(),
       timers: new Map(),
       hungUp: false,
@@ -208,9 +211,16 @@ export class AsteriskCalls {
     });
   }
 
-  private toCallerOnly(channelId: string, event: CallEvent): void {
+  /** A caller's key: it cuts an interruptible prompt short at once, then goes to the flow. */
+  private onDigit(channelId: string, digit: string): void {
     const call = this.callOf(channelId);
-    if (call && call.channelId === channelId && !call.hungUp) this.handlers.onEvent(call.callId, event);
+    if (!call || call.channelId !== channelId || call.hungUp) return;
+    for (const playbackId of call.interruptible) {
+      call.interruptible.delete(playbackId);
+      call.playbacks.delete(playbackId);
+      void this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId })).catch(() => undefined);
+    }
+    this.handlers.onEvent(call.callId, { type: 'digit', digit });
   }
 
   private callOf(channelId: string): CallRecord | undefined {
@@ -321,6 +331,7 @@ export class AsteriskCalls {
       const playbackId = call.playbacks.get(ariPlaybackId);
       if (playbackId === undefined) continue;
       call.playbacks.delete(ariPlaybackId);
+      call.interruptible.delete(ariPlaybackId);
       if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
       return;
     }
@@ -396,6 +407,7 @@ export class AsteriskCalls {
       case 'play': {
         const ariId = `${call.callId}.${action.playbackId}`;
         call.playbacks.set(ariId, action.playbackId);
+        if (action.interruptible) call.interruptible.add(ariId);
         const media = action.media.map((m) => (m.includes(':') ? m : `sound:${m}`));
         await this.ari.request('play', (c) => c.channels.play({ channelId, media: media as unknown as string, playbackId: ariId }));
         return;

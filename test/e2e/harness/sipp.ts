@@ -192,13 +192,15 @@ export class Caller extends SippProcess {
 
   /**
    * holdMs: how long the caller stays after it starts speaking; speakAfterMs: when,
-   * after the answer, it starts speaking (its ~7 s of G.711 audio).
+   * after the answer, it starts speaking (its ~7 s of G.711 audio), or presses
+   * `digit` instead (RFC 2833, SIPp's dtmf_2833_N capture).
    */
-  constructor(readonly number: string, options: { caller?: string; holdMs: number; speakAfterMs?: number }) {
+  constructor(readonly number: string, options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string }) {
     super(`caller-${number}`);
     callerPort += 1;
     if (callerPort > 5999) callerPort = 5100;
-    const scenario = renderScenario('caller.xml', { hold_ms: options.holdMs, audio_after_ms: Math.max(1, options.speakAfterMs ?? 1) });
+    const audio = options.digit === undefined ? 'g711a' : `dtmf_2833_${options.digit === '#' ? 'pound' : options.digit === '*' ? 'star' : options.digit}`;
+    const scenario = renderScenario('caller.xml', { hold_ms: options.holdMs, audio_after_ms: Math.max(1, options.speakAfterMs ?? 1), audio });
     this.launch([
       '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', '127.0.0.1', '-p', String(callerPort),
       '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil((options.holdMs + (options.speakAfterMs ?? 0)) / 1000) + 120) + 's',

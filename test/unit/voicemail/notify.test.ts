@@ -7,99 +7,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { formatLength, mailSubject, smtpFromEnv } from '../../../src/voicemail/mail';
 import { DEFAULT_RETRY, Notifier, notifierEnv, retryDelay, type Timers } from '../../../src/voicemail/notify';
 import { VoicemailStore, type StoredMessage } from '../../../src/voicemail/store';
 import { box, memoryLogger, newMessage, tempDir, writeRecording } from './helpers';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-  user?: string;
-}
-
-/** A real SMTP server; `reject(n)` answers the n-th DATA (1-based) with a temporary error. */
-async function smtpSink(opts: { port?: number; reject?: (n: number) => boolean; auth?: { user: string; pass: string } } = {}) {
-  const mails: Received[] = [];
-  let datas = 0;
-  const options: SMTPServerOptions = {
-    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
-    authOptional: !opts.auth,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) cb(null, { user: auth.username });
-      else cb(new Error('bad credentials'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        datas++;
-        if (opts.reject?.(datas)) {
-          const err = new Error('try again later') as Error & { responseCode: number };
-          err.responseCode = 451;
-          cb(err);
-          return;
-        }
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('latin1'),
-          ...(typeof session.user === 'string' ? { user: session.user } : {}),
-        });
-        cb();
-      });
-    },
-  };
-  const server = new SMTPServer(options);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return { mails, port, attempts: () => datas, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-interface Part {
-  headers: string;
-  body: string;
-}
-
-/** Just enough MIME: the parts of a multipart mail, one level of nesting followed. */
-function mimeParts(raw: string): Part[] {
-  const split = (text: string): Part => {
-    const i = text.indexOf('\r\n\r\n');
-    return { headers: text.slice(0, i).replace(/\r\n[ \t]+/g, ' '), body: text.slice(i + 4) };
-  };
-  const walk = (part: Part): Part[] => {
-    const b = /boundary="?([^";\r\n]+)"?/i.exec(part.headers);
-    if (!/content-type:\s*multipart\//i.test(part.headers) || !b) return [part];
-    return part.body
-      .split(`--${b[1]}`)
-      .slice(1, -1)
-      .map((chunk) => split(chunk.replace(/^\r\n/, '')))
-      .flatMap(walk);
-  };
-  return walk(split(raw));
-}
-
-function header(raw: string, name: string): string | undefined {
-  const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
-  return new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1];
-}
-
-function attachment(raw: string): { filename: string; type: string; bytes: Buffer } | undefined {
-  for (const p of mimeParts(raw)) {
-    const name = /filename="?([^";]+)"?/i.exec(p.headers);
-    if (!name) continue;
-    expect(p.headers).toMatch(/content-transfer-encoding:\s*base64/i);
-    return { filename: name[1]!, type: /content-type:\s*([^;\s]+)/i.exec(p.headers)?.[1] ?? '', bytes: Buffer.from(p.body.replace(/\s+/g, ''), 'base64') };
-  }
-  return undefined;
-}
+import { attachment, header, mimeParts, smtpSink } from '../../support/smtp-sink';
 
 /** A port nobody listens on (taken, then released). */
 async function freePort(): Promise<number> {
