@@ -2,6 +2,7 @@
 // summary on stdout, or exit 1 with one `FILE:LINE:COL: message` line per error on stderr.
 
 import { formatError, loadPlan, type Plan } from '../plan';
+import { readFlags, soundsDir, UsageError } from './args';
 
 const USAGE = 'usage: accueil check <file|dir> [--sounds DIR]   (sounds default: $ACCUEIL_SOUNDS, else ./sounds)';
 
@@ -23,30 +24,28 @@ export function summary(target: string, plan: Plan): string {
 }
 
 export default async function check(argv: string[]): Promise<number> {
-  let target: string | undefined;
-  let sounds = process.env.ACCUEIL_SOUNDS || 'sounds';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--sounds') {
-      const v = argv[++i];
-      if (v === undefined) {
-        process.stderr.write(`accueil check: --sounds needs a folder\n${USAGE}\n`);
-        return 2;
-      }
-      sounds = v;
-    } else if (a.startsWith('--sounds=')) sounds = a.slice('--sounds='.length);
-    else if (a === '-h' || a === '--help') {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    } else if (a.startsWith('-') || target !== undefined) {
-      process.stderr.write(`accueil check: unexpected argument "${a}"\n${USAGE}\n`);
-      return 2;
-    } else target = a;
+  if (argv.includes('-h') || argv.includes('--help')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let flags;
+  try {
+    flags = readFlags(argv, { values: ['sounds'] });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`accueil check: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const [target, extra] = flags.positional;
+  if (extra !== undefined || target?.startsWith('-')) {
+    process.stderr.write(`accueil check: unexpected argument "${extra ?? target}"\n${USAGE}\n`);
+    return 2;
   }
   if (target === undefined) {
     process.stderr.write(USAGE + '\n');
     return 2;
   }
+  const sounds = soundsDir(flags);
   const r = await loadPlan(target, { soundsDir: sounds });
   if (!r.ok) {
     process.stderr.write(r.errors.map(formatError).join('\n') + '\n');

@@ -17,6 +17,7 @@ import { loadPlan } from '../plan/load';
 import { normaliseNumber } from '../plan/numbers';
 import type { Plan, PublicNumber } from '../plan/types';
 import { routeOf, type RouteStep } from './explain-route';
+import { flag, readFlags, UsageError } from './args';
 
 export interface ExplainResult {
   /** E.164. */
@@ -147,33 +148,26 @@ export interface ExplainArgs {
 const USAGE = 'usage: accueil explain <plan> --number N [--at ISO-DATE-TIME | --week DATE] [--json] [--sounds DIR]';
 
 export function parseArgs(argv: string[]): ExplainArgs | string {
-  const positional: string[] = [];
-  const opts: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (name === 'json' || name === 'help') {
-      opts[name] = true;
-      continue;
-    }
-    if (!['number', 'at', 'week', 'sounds'].includes(name)) return `unknown option --${name}\n${USAGE}`;
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `--${name} needs a value\n${USAGE}`;
-    opts[name] = value;
+  let flags;
+  try {
+    flags = readFlags(argv, { values: ['number', 'at', 'week', 'sounds'], booleans: ['json', 'help'] });
+  } catch (err) {
+    if (err instanceof UsageError) return `${err.message}\n${USAGE}`;
+    throw err;
   }
-  if (opts.help) return USAGE;
+  if (flags.booleans.has('help')) return USAGE;
+  const { positional } = flags;
+  const number = flag(flags, 'number');
+  const at = flag(flags, 'at');
+  const week = flag(flags, 'week');
+  const sounds = flag(flags, 'sounds');
   if (positional.length !== 1) return `expected one plan (file or folder)\n${USAGE}`;
-  if (typeof opts.number !== 'string') return `missing --number\n${USAGE}`;
-  if (opts.at !== undefined && opts.week !== undefined) return `--at and --week: expected one of them\n${USAGE}`;
-  const args: ExplainArgs = { plan: positional[0]!, number: opts.number, json: opts.json === true };
-  if (typeof opts.at === 'string') args.at = opts.at;
-  if (typeof opts.week === 'string') args.week = opts.week;
-  if (typeof opts.sounds === 'string') args.sounds = opts.sounds;
+  if (number === undefined) return `missing --number\n${USAGE}`;
+  if (at !== undefined && week !== undefined) return `--at and --week: expected one of them\n${USAGE}`;
+  const args: ExplainArgs = { plan: positional[0]!, number, json: flags.booleans.has('json') };
+  if (at !== undefined) args.at = at;
+  if (week !== undefined) args.week = week;
+  if (sounds !== undefined) args.sounds = sounds;
   return args;
 }
 

@@ -9,7 +9,7 @@ import type { JournalEntry } from '../daemon/metrics';
 import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
-import { flagString, parseArgs, soundsDir } from './args';
+import { flag, readFlags, soundsDir, UsageError } from './args';
 
 const USAGE = 'usage: accueil run --plan <file|dir> [--sounds DIR]';
 
@@ -36,8 +36,15 @@ export function ariFromEnv(env: NodeJS.ProcessEnv): AriEnv | { error: string } {
 }
 
 export default async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const planPath = flagString(args, 'plan') ?? args.positional[0];
+  let args;
+  try {
+    args = readFlags(argv, { values: ['plan', 'sounds'] });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`accueil run: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const planPath = flag(args, 'plan') ?? args.positional[0];
   if (!planPath) {
     process.stderr.write(`${USAGE}\n`);
     return 2;

@@ -14,6 +14,7 @@ import { formatError } from '../plan/errors';
 import { loadPlan } from '../plan/load';
 import { normaliseNumber } from '../plan/numbers';
 import type { Plan } from '../plan/types';
+import { readFlags } from './args';
 
 export const USAGE = [
   'usage: accueil simulate <plan> --number N --at ISO-DATE-TIME [options]',
@@ -61,29 +62,7 @@ function at(flag: string, item: string): [string, number] {
 
 /** Parses the command line; throws an Error whose message is for the user. */
 export function parseSimulateArgs(argv: string[]): SimulateArgs {
-  const positional: string[] = [];
-  const values = new Map<string, string[]>();
-  const booleans = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (BOOLEAN_FLAGS.includes(name)) {
-      if (eq > 0) throw new Error(`--${name} takes no value`);
-      booleans.add(name);
-      continue;
-    }
-    if (!VALUE_FLAGS.includes(name)) throw new Error(`unknown option --${name}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new Error(`--${name}: a value is expected`);
-    const list = values.get(name) ?? [];
-    if (list.length > 0 && !LIST_FLAGS.includes(name)) throw new Error(`--${name} given twice`);
-    values.set(name, [...list, ...(LIST_FLAGS.includes(name) ? value.split(',').map((v) => v.trim()).filter(Boolean) : [value])]);
-  }
+  const { positional, values, booleans } = readFlags(argv, { values: VALUE_FLAGS, booleans: BOOLEAN_FLAGS, lists: LIST_FLAGS });
   if (positional.length !== 1) throw new Error(positional.length === 0 ? 'the plan (file or folder) is missing' : `one plan expected, found ${positional.join(' ')}`);
   const one = (name: string): string | undefined => values.get(name)?.[0];
   const number = one('number');

@@ -7,7 +7,7 @@ import { formatCaller } from '../flow/numbers';
 import { formatLength } from '../voicemail/mail';
 import { voicemailDir } from '../voicemail/paths';
 import { VoicemailStore, type StoredMessage } from '../voicemail/store';
-import { flagString, parseArgs } from './args';
+import { flag, readFlags, UsageError } from './args';
 
 const USAGE = [
   'usage: accueil voicemail list [--box B] [--json] [--dir D]',
@@ -53,16 +53,21 @@ export default async function voicemail(argv: string[]): Promise<number> {
     return 0;
   }
   if (!sub || !(sub in KNOWN)) return usageError(sub ? `unknown subcommand "${sub}"` : 'a subcommand is needed');
-  const args = parseArgs(rest, ['json']);
-  for (const name of args.flags.keys()) if (!KNOWN[sub]?.includes(name)) return usageError(`unknown option --${name}`);
-  for (const name of ['box', 'dir']) if (args.flags.get(name) === true) return usageError(`--${name} needs a value`);
-  const store = new VoicemailStore({ dir: flagString(args, 'dir') ?? voicemailDir() });
+  const known = KNOWN[sub] ?? [];
+  let args;
+  try {
+    args = readFlags(rest, { values: known.filter((n) => n !== 'json'), booleans: known.filter((n) => n === 'json') });
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(err.message);
+    throw err;
+  }
+  const store = new VoicemailStore({ dir: flag(args, 'dir') ?? voicemailDir() });
 
   if (sub === 'list') {
     if (args.positional.length > 0) return usageError(`unexpected argument "${args.positional[0]}"`);
-    const box = flagString(args, 'box');
+    const box = flag(args, 'box');
     const messages = await store.listMessages(box !== undefined ? { box } : {});
-    process.stdout.write(args.flags.has('json') ? JSON.stringify(messages, null, 2) + '\n' : formatTable(messages));
+    process.stdout.write(args.booleans.has('json') ? JSON.stringify(messages, null, 2) + '\n' : formatTable(messages));
     return 0;
   }
 
