@@ -3,6 +3,8 @@
 // then → …). Mirrors the flow interpreter's order without running it (no events, no
 // timers), so that `accueil explain` can describe a call before it happens.
 
+import { describe as destinationName } from '../flow/route';
+import { formatDuration } from '../plan/durations';
 import type { Destination, Plan, PublicNumber } from '../plan/types';
 
 export interface RouteStep {
@@ -18,31 +20,6 @@ export interface RouteStep {
   options?: Record<string, RouteStep[]>;
 }
 
-/** "45s", "1m30s", "2m". */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-}
-
-/** Short name of a destination: "group secretariat", "voicemail dr-martin". */
-export function destinationName(d: Destination): string {
-  switch (d.kind) {
-    case 'group':
-      return `group ${d.group}`;
-    case 'line':
-      return `line ${d.line}`;
-    case 'menu':
-      return `menu ${d.menu}`;
-    case 'voicemail':
-      return `voicemail ${d.box}`;
-    case 'announcement':
-      return `announcement ${d.announcement}`;
-    case 'hangup':
-      return 'hang-up';
-  }
-}
 
 function sounds(plan: Plan, announcement: string): string {
   const a = plan.announcements[announcement];
