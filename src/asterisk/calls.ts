@@ -611,6 +611,50 @@ export class AsteriskCalls {
     this.finish(call);
   }
 
+  /**
+   * After a (re)connection: events were lost while the websocket was down (or
+   * Asterisk restarted), so Asterisk's channels are the truth. A call whose
+   * caller is gone ends; a ring leg that is gone failed; a channel in the
+   * application that no call of ours knows (a previous life of the daemon) is
+   * sent to the dialplan fallback if it is a caller, hung up if it is a ring leg.
+   */
+  async reconcile(): Promise<void> {
+    let channels: AriChannel[];
+    try {
+      channels = (await this.ari.request('list channels', (c) => c.channels.list())) as unknown as AriChannel[];
+    } catch (err) {
+      this.log.warn({ event: 'ari.reconcile_failed', error: (err as Error).message }, 'could not list channels to reconcile');
+      return;
+    }
+    const present = new Set(channels.map((ch) => ch.id));
+    for (const call of [...this.calls.values()]) {
+      if (!present.has(call.channelId)) {
+        this.log.warn({ callId: call.callId, event: 'call.lost', channelId: call.channelId }, 'caller channel gone while ARI was away');
+        if (!call.hungUp) {
+          call.hungUp = true;
+          this.reportHangup(call);
+        } else this.finish(call);
+        continue;
+      }
+      for (const attempt of [...call.attempts.values()]) if (!present.has(attempt.channelId)) this.onChannelGone(attempt.channelId, undefined);
+    }
+    for (const channel of channels) {
+      if (this.channelToCall.has(channel.id)) continue;
+      const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
+      const [appName, tag] = data.split(',');
+      if (appName !== this.app) continue;
+      if (tag === OUTBOUND_TAG) {
+        this.log.warn({ event: 'call.orphan_leg', channel: channel.name }, 'ring leg of an unknown call: hung up');
+        await this.hangupChannel(channel.id);
+      } else {
+        this.log.warn({ event: 'call.orphan_caller', channel: channel.name, caller: channel.caller?.number }, 'caller of an unknown call: handed to the dialplan fallback');
+        await this.ari
+          .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: channel.id, context: 'from-trunk', extension: 'fallback', priority: 1 }))
+          .catch(() => this.hangupChannel(channel.id));
+      }
+    }
+  }
+
   /** Hangs up every call in progress (used when stopping). */
   async hangupAll(): Promise<void> {
     await Promise.all([...this.calls.values()].map((call) => this.hangupCall(call)));

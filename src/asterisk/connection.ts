@@ -5,6 +5,7 @@
 
 import { EventEmitter } from 'events';
 import * as ari from 'ari-client';
+import WebSocket from 'ws';
 import type { Logger } from 'pino';
 
 export interface AriSettings {
@@ -49,9 +50,12 @@ export interface AriChannel {
 
 export class AriTimeoutError extends Error {}
 
-/** Backoff with full jitter: 0.5 s, 1 s, 2 s … capped at `capMs`. */
-export function reconnectDelay(attempt: number, capMs = 5000, random: () => number = Math.random): number {
-  const ceiling = Math.min(capMs, 500 * 2 ** Math.min(attempt, 10));
+/**
+ * Backoff with jitter: 0.25 s, 0.5 s, 1 s, then every 0.5–1 s. A local Asterisk
+ * is cheap to knock on, and calls must be routed again within seconds of its return.
+ */
+export function reconnectDelay(attempt: number, capMs = 1000, random: () => number = Math.random): number {
+  const ceiling = Math.min(capMs, 250 * 2 ** Math.min(attempt, 10));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
@@ -79,15 +83,32 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** How often the events websocket is pinged; a connection silent for two periods is dead. */
+const PING_MS = 5000;
+
+/** The events websocket URL of an application (ARI authenticates with api_key=user:password). */
+export function eventsUrl(settings: Pick<AriSettings, 'url' | 'username' | 'password' | 'app'>): string {
+  const base = settings.url.replace(/^http/, 'ws');
+  const key = encodeURIComponent(`${settings.username}:${settings.password}`);
+  return `${base}/ari/events?app=${encodeURIComponent(settings.app)}&api_key=${key}`;
+}
+
 /**
  * Emits: 'connected' (after every (re)connection: reconcile then), 'disconnected',
  * 'event' (AriEvent), 'state' (ConnectionState).
+ *
+ * ari-client serves the REST requests; the events websocket is our own (ws):
+ * ari-client's reconnects give up after a few tries and a dropped client of its
+ * still reopens a socket it had scheduled, so one loop here owns both.
  */
 export class AriConnection extends EventEmitter {
   private client: ari.Client | undefined;
+  private socket: WebSocket | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
   private _state: ConnectionState = 'disconnected';
+  private everConnected = false;
   reconnects = 0;
 
   constructor(private readonly settings: AriSettings, private readonly log: Logger) {
@@ -106,7 +127,7 @@ export class AriConnection extends EventEmitter {
   stop(): void {
     this.setState('stopped');
     clearTimeout(this.retryTimer);
-    this.dropClient();
+    this.drop();
   }
 
   /** The REST side of ari-client, for src/asterisk only. Throws when not connected. */
@@ -130,29 +151,67 @@ export class AriConnection extends EventEmitter {
   }
 
   private async connectOnce(): Promise<void> {
-    if (this._state === 'stopped') return;
-    const { url, username, password, app, requestTimeoutMs } = this.settings;
+    if (this.stopped()) return;
+    const { url, username, password, requestTimeoutMs } = this.settings;
     try {
+      await this.probe();
       const client = await quietly(() => withTimeout(ari.connect(url, username, password), requestTimeoutMs, 'connect'));
-      if (this.stopped()) {
-        (client as unknown as { stop(): void }).stop();
-        return;
-      }
+      if (this.stopped()) return;
       this.client = client;
-      // Events are routed by the application from the raw JSON: no per-instance
-      // listeners (they pile up across calls and reconnects).
-      client.on('*' as never, ((event: AriEvent) => this.emit('event', event)) as never);
-      client.on('WebSocketConnected' as never, (() => this.onOpen()) as never);
-      client.on('WebSocketReconnecting' as never, (() => this.onLost('websocket reconnecting')) as never);
-      client.on('WebSocketMaxRetries' as never, (() => this.onGiveUp()) as never);
-      await withTimeout(client.start(app), requestTimeoutMs, 'start websocket');
+      const socket = new WebSocket(eventsUrl(this.settings), { handshakeTimeout: requestTimeoutMs });
+      this.socket = socket;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+        socket.once('unexpected-response', (_req, res) => reject(new Error(`websocket refused: HTTP ${res.statusCode}`)));
+      });
+      if (this.stopped()) return;
+      let alive = true;
+      socket.on('pong', () => (alive = true));
+      socket.on('message', (data) => this.onMessage(String(data)));
+      socket.on('close', () => this.onLost(socket, 'websocket closed'));
+      socket.on('error', (err) => this.onLost(socket, err.message));
+      this.pingTimer = setInterval(() => {
+        if (!alive) {
+          this.onLost(socket, 'no pong');
+          return;
+        }
+        alive = false;
+        socket.ping();
+      }, PING_MS);
+      this.onOpen();
     } catch (err) {
-      this.dropClient();
+      this.drop();
       this.scheduleRetry(err);
     }
   }
 
-  private everConnected = false;
+  /**
+   * Asterisk's HTTP server answers 503 for a moment while ARI loads, and
+   * swagger-client (inside ari-client) throws that 503 where nobody can catch
+   * it: ari.connect is called only once ARI's own description answers 200.
+   */
+  private async probe(): Promise<void> {
+    const { url, username, password, requestTimeoutMs } = this.settings;
+    const res = await fetch(`${url}/ari/api-docs/resources.json`, {
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    await res.arrayBuffer();
+    if (res.status === 401) throw new Error('ARI refused the credentials (ARI_USERNAME / ARI_PASSWORD)');
+    if (!res.ok) throw new Error(`ARI not ready: HTTP ${res.status}`);
+  }
+
+  private onMessage(text: string): void {
+    let event: AriEvent;
+    try {
+      event = JSON.parse(text) as AriEvent;
+    } catch {
+      this.log.warn({ event: 'ari.bad_event', text: text.slice(0, 200) }, 'unreadable ARI event');
+      return;
+    }
+    this.emit('event', event);
+  }
 
   private onOpen(): void {
     if (this.everConnected) this.reconnects++;
@@ -163,24 +222,19 @@ export class AriConnection extends EventEmitter {
     this.emit('connected');
   }
 
-  private onLost(why: string): void {
+  private onLost(socket: WebSocket, why: string): void {
+    if (socket !== this.socket || this.stopped()) return;
+    this.drop();
     if (this._state === 'connected') {
       this.setState('disconnected');
       this.log.warn({ event: 'ari.disconnected', why }, 'ARI connection lost; reconnecting');
       this.emit('disconnected');
     }
-  }
-
-  /** ari-client stopped retrying: throw the client away and start over, forever. */
-  private onGiveUp(): void {
-    this.onLost('websocket gave up');
-    this.dropClient();
-    this.scheduleRetry(new Error('websocket retries exhausted'));
+    this.scheduleRetry(new Error(why));
   }
 
   private scheduleRetry(err: unknown): void {
-    if (this._state === 'stopped') return;
-    if (this._state === 'connected') this.onLost('error');
+    if (this.stopped()) return;
     if (this._state !== 'disconnected') this.setState('connecting');
     const delay = reconnectDelay(this.attempt++);
     this.log.warn(
@@ -191,15 +245,16 @@ export class AriConnection extends EventEmitter {
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
 
-  private dropClient(): void {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    (client as unknown as EventEmitter).removeAllListeners();
-    try {
-      (client as unknown as { stop(): void }).stop();
-    } catch {
-      // already closed
+  private drop(): void {
+    clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.removeAllListeners();
+      socket.on('error', () => undefined); // a late error of a socket we let go
+      socket.terminate();
     }
+    this.client = undefined;
   }
 }

@@ -71,7 +71,10 @@ export class Daemon {
       this.now,
     );
     this.devices = new DeviceStates(options.ari, options.app, (device, state) => this.onDeviceState(device, state), options.log);
-    options.ari.on('connected', () => void this.watchDevices(true));
+    options.ari.on('connected', () => {
+      void this.calls.reconcile().then(() => this.dispatch());
+      void this.watchDevices(true);
+    });
   }
 
   /** Calls the daemon holds now. */

@@ -1,0 +1,69 @@
+// The ARI adapter's pure decisions: how a ring leg's end is read, how an
+// endpoint's state becomes a device state, the reconnect schedule, the events URL.
+import { failureFromCause } from '../../../src/asterisk/calls';
+import { eventsUrl, reconnectDelay, withTimeout, AriTimeoutError } from '../../../src/asterisk/connection';
+import { deviceStateOfEndpoint } from '../../../src/asterisk/device-states';
+
+describe('failureFromCause', () => {
+  test.each([
+    [17, undefined, 'busy'],
+    [18, undefined, 'noanswer'],
+    [19, undefined, 'noanswer'],
+    [20, undefined, 'unavailable'],
+    [1, undefined, 'unavailable'],
+    [3, undefined, 'unavailable'],
+    [21, undefined, 'failed'],
+    [16, undefined, 'failed'],
+    [undefined, undefined, 'failed'],
+  ])('Q.850 cause %p → %p', (cause, status, expected) => {
+    expect(failureFromCause(cause, status)).toBe(expected);
+  });
+
+  test('the Dial status wins over the cause', () => {
+    expect(failureFromCause(16, 'BUSY')).toBe('busy');
+    expect(failureFromCause(17, 'NOANSWER')).toBe('noanswer');
+    expect(failureFromCause(17, 'CHANUNAVAIL')).toBe('unavailable');
+    expect(failureFromCause(17, 'CONGESTION')).toBe('unavailable');
+  });
+});
+
+describe('deviceStateOfEndpoint', () => {
+  test('offline endpoint (not registered) is unavailable', () => {
+    expect(deviceStateOfEndpoint({ state: 'offline', channel_ids: [] })).toBe('UNAVAILABLE');
+  });
+  test('an endpoint with channels is in use, whoever placed them', () => {
+    expect(deviceStateOfEndpoint({ state: 'online', channel_ids: ['a'] })).toBe('INUSE');
+  });
+  test('online or unknown without channels is free', () => {
+    expect(deviceStateOfEndpoint({ state: 'online', channel_ids: [] })).toBe('NOT_INUSE');
+    expect(deviceStateOfEndpoint({ state: 'unknown' })).toBe('NOT_INUSE');
+  });
+});
+
+describe('reconnectDelay', () => {
+  test('grows from a quarter second and never exceeds one second', () => {
+    const top = (attempt: number): number => reconnectDelay(attempt, 1000, () => 1);
+    const bottom = (attempt: number): number => reconnectDelay(attempt, 1000, () => 0);
+    expect([0, 1, 2, 3, 10, 50].map(top)).toEqual([250, 500, 1000, 1000, 1000, 1000]);
+    expect([0, 1, 2, 3, 10, 50].map(bottom)).toEqual([125, 250, 500, 500, 500, 500]);
+  });
+});
+
+describe('eventsUrl', () => {
+  test('websocket scheme, application and credentials escaped', () => {
+    expect(eventsUrl({ url: 'http://127.0.0.1:8088', username: 'accueil', password: 'p@ss word', app: 'accueil' })).toBe(
+      'ws://127.0.0.1:8088/ari/events?app=accueil&api_key=accueil%3Ap%40ss%20word',
+    );
+    expect(eventsUrl({ url: 'https://pbx.example.org', username: 'u', password: 'p', app: 'a b' })).toBe('wss://pbx.example.org/ari/events?app=a%20b&api_key=u%3Ap');
+  });
+});
+
+describe('withTimeout', () => {
+  test('a request that never answers fails after its bound, naming it', async () => {
+    await expect(withTimeout(new Promise(() => undefined), 20, 'dial')).rejects.toThrow(AriTimeoutError);
+    await expect(withTimeout(new Promise(() => undefined), 20, 'dial')).rejects.toThrow(/timed out after 20 ms: dial/);
+  });
+  test('an answer in time is passed through', async () => {
+    await expect(withTimeout(Promise.resolve(42), 1000, 'x')).resolves.toBe(42);
+  });
+});
