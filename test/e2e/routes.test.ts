@@ -3,6 +3,7 @@
 // the INVITE and after how long (±1 s), what the caller heard, and compares the
 // live journey with `accueil simulate`'s.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { VoicemailStore, type StoredMessage } from '../../src/voicemail';
 import { simulateCall, dialsOf } from '../../src/flow/simulator';
@@ -261,6 +262,47 @@ describe('routes of the reference case on Asterisk', () => {
       expect(journal().some((l) => l.step === 'message')).toBe(false);
       expect(outcome.result).not.toBe('answered');
       expect(recordingsOfCall(callId)).toEqual([]);
+    });
+  });
+
+  describe('closed by an exception or an override (plans made for today)', () => {
+    /** Today in Paris, "YYYY-MM-DD". */
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + 86_400_000));
+
+    const planClosedBy = (rule: string): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-plan-'));
+      const text = fs
+        .readFileSync(CLOSED_PLAN, 'utf8')
+        .replace('    weekly: {}\n', `    weekly: { mon-sun: [00:00-24:00] }\n${rule}`);
+      fs.writeFileSync(path.join(dir, 'plan.yaml'), text);
+      return path.join(dir, 'plan.yaml');
+    };
+
+    test('an exception closing today: its own announcement, then the closed route', async () => {
+      daemon = new DaemonProcess(planClosedBy(`    exceptions:\n      - { date: ${today}, closed: true, label: Fermeture exceptionnelle, announcement: fermeture-exceptionnelle }\n`)).start();
+      await daemon.ready();
+      const result = await new Caller('0142000003', { holdMs: 40000 }).result();
+
+      expect(result.endedBy).toBe('asterisk');
+      const { callId, journal } = await lastCall();
+      await outcomeOf(callId);
+      expect(journal().find((l) => l.step === 'calendar')?.reason).toMatch(/^closed: .*Fermeture exceptionnelle/);
+      const played = observer.played();
+      expect(played).toContain('sound:accueil/fermeture-exceptionnelle');
+      expect(played.indexOf('sound:accueil/fermeture-exceptionnelle')).toBeGreaterThan(played.indexOf('sound:accueil/bienvenue-dr-petit'));
+    });
+
+    test('an override "closed until tomorrow": closed now, whatever the weekly hours', async () => {
+      daemon = new DaemonProcess(planClosedBy(`    override: { state: closed, until: "${tomorrow} 08:00", label: Panne }\n`)).start();
+      await daemon.ready();
+      const result = await new Caller('0142000003', { holdMs: 40000 }).result();
+
+      expect(result.endedBy).toBe('asterisk');
+      const { callId, journal } = await lastCall();
+      await outcomeOf(callId);
+      expect(journal().find((l) => l.step === 'calendar')?.reason).toMatch(/^closed: .*(override|Panne)/);
+      expect(observer.played()).toContain('sound:accueil/ferme-dr-petit');
     });
   });
 });
