@@ -104,6 +104,12 @@ export class AsteriskCalls {
   private readonly calls = new Map<string, CallRecord>();
   /** Any channel Accueil handles (caller or ring leg) → its call id. */
   private readonly channelToCall = new Map<string, string>();
+  /**
+   * Conversations connected by a previous life of the daemon, found on a
+   * reconnection: channel → its bridge. They keep talking; when one side
+   * leaves, the other is hung up and the bridge destroyed.
+   */
+  private readonly adopted = new Map<string, string>();
   private sequence = 0;
 
   constructor(
@@ -122,13 +128,13 @@ export class AsteriskCalls {
   }
 
   /** Counts of what the adapter holds, for leak checks: all zero when idle. */
-  resources(): { calls: number; channels: number; timers: number } {
+  resources(): { calls: number; channels: number; timers: number; adopted: number } {
     let timers = 0;
     for (const call of this.calls.values()) {
       timers += call.timers.size;
       for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers++;
     }
-    return { calls: this.calls.size, channels: this.channelToCall.size, timers };
+    return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
   }
 
   private newCallId(): string {
@@ -148,6 +154,10 @@ export class AsteriskCalls {
 
   private route(event: AriEvent): void {
     const channel = event.channel;
+    if (channel && this.adopted.has(channel.id) && ['StasisEnd', 'ChannelDestroyed', 'ChannelLeftBridge'].includes(event.type)) {
+      void this.endAdopted(channel.id);
+      return;
+    }
     switch (event.type) {
       case 'StasisStart':
         if (channel) this.onStasisStart(channel, event.args ?? []);
@@ -638,8 +648,9 @@ export class AsteriskCalls {
       }
       for (const attempt of [...call.attempts.values()]) if (!present.has(attempt.channelId)) this.onChannelGone(attempt.channelId, undefined);
     }
+    await this.adoptBridges(present);
     for (const channel of channels) {
-      if (this.channelToCall.has(channel.id)) continue;
+      if (this.channelToCall.has(channel.id) || this.adopted.has(channel.id)) continue;
       const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
       const [appName, tag] = data.split(',');
       if (appName !== this.app) continue;
@@ -652,6 +663,58 @@ export class AsteriskCalls {
           .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: channel.id, context: 'from-trunk', extension: 'fallback', priority: 1 }))
           .catch(() => this.hangupChannel(channel.id));
       }
+    }
+  }
+
+  /**
+   * Bridges of ours (`<callId>.bridge`) that no call of ours holds: a conversation
+   * of a previous life keeps going (adopted); a bridge left with one side or none
+   * is closed, its remaining channel hung up.
+   */
+  private async adoptBridges(present: Set<string>): Promise<void> {
+    let bridges: { id: string; channels: string[] }[];
+    try {
+      bridges = (await this.ari.request('list bridges', (c) => c.bridges.list())) as unknown as { id: string; channels: string[] }[];
+    } catch {
+      return;
+    }
+    const known = new Set([...this.calls.values()].map((call) => call.bridgeId));
+    for (const bridge of bridges) {
+      if (!bridge.id.endsWith('.bridge') || known.has(bridge.id)) continue;
+      const channels = bridge.channels.filter((id) => present.has(id));
+      if (channels.length >= 2) {
+        for (const id of channels) this.adopted.set(id, bridge.id);
+        this.log.info({ event: 'call.adopted', bridgeId: bridge.id, channels }, 'conversation from before the reconnection: it goes on');
+      } else {
+        this.log.warn({ event: 'call.orphan_bridge', bridgeId: bridge.id, channels }, 'bridge left with one side or none: closed');
+        await Promise.all(channels.map((id) => this.hangupChannel(id)));
+        await this.ari.request('destroy bridge', (c) => c.bridges.destroy({ bridgeId: bridge.id })).catch(() => undefined);
+      }
+    }
+  }
+
+  /** One side of an adopted conversation left: hang up the other, close the bridge. */
+  private async endAdopted(channelId: string): Promise<void> {
+    const bridgeId = this.adopted.get(channelId);
+    if (bridgeId === undefined) return;
+    const others = [...this.adopted.entries()].filter(([, b]) => b === bridgeId).map(([id]) => id);
+    for (const id of others) this.adopted.delete(id);
+    this.log.info({ event: 'call.adopted_ended', bridgeId, by: channelId }, 'adopted conversation ended');
+    await Promise.all(others.filter((id) => id !== channelId).map((id) => this.hangupChannel(id)));
+    await this.ari.request('destroy bridge', (c) => c.bridges.destroy({ bridgeId })).catch(() => undefined);
+  }
+
+  /**
+   * Stopping: the calls still held (connected conversations) are left to
+   * Asterisk, where they go on and a next daemon adopts them; only our own
+   * timers are dropped so the process can end.
+   */
+  detach(): void {
+    for (const call of this.calls.values()) {
+      for (const timer of call.timers.values()) clearTimeout(timer);
+      call.timers.clear();
+      clearTimeout(call.hangupPending);
+      for (const attempt of call.attempts.values()) clearTimeout(attempt.ringTimer);
     }
   }
 

@@ -108,11 +108,18 @@ export class Daemon {
   async shutdown(graceMs: number): Promise<void> {
     this.stopAccepting();
     clearTimeout(this.wakeTimer);
+    // Let the ARI requests already decided finish first (a bridge half made would
+    // leave the caller alone in it); each request is bounded by its own timeout.
+    await Promise.all(this.queues.values());
     await Promise.all(
       [...this.states.entries()].filter(([, state]) => !state.answered).map(([callId]) => this.calls.handBack(callId)),
     );
     const deadline = this.now() + graceMs;
     while (this.states.size > 0 && this.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (this.states.size > 0) {
+      this.options.log.info({ event: 'daemon.handed_over', calls: this.states.size }, `${this.states.size} connected call(s) left to Asterisk; the next start adopts them`);
+    }
+    this.calls.detach();
   }
 
   private async watchDevices(fresh: boolean): Promise<void> {

@@ -1,12 +1,13 @@
 // It keeps answering: Asterisk killed (by its PID) during calls and started
 // again, five times; the daemon is back within 2 s of ARI answering, forgets
-// the calls Asterisk lost, and routes new calls normally.
+// the calls Asterisk lost, and routes new calls normally. A daemon stopped or
+// killed during a conversation leaves it talking; the next daemon adopts it.
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import { DaemonProcess } from './harness/daemon';
-import { REPO, isAsteriskUp, settle } from './harness/sandbox';
+import { REPO, asteriskResources, isAsteriskUp, settle } from './harness/sandbox';
 import { Caller, Phone, waitFor } from './harness/sipp';
 
 const PLAN = path.join(REPO, 'test/e2e/plans/reference-open.yaml');
@@ -66,4 +67,39 @@ describe('Asterisk restarts under the daemon', () => {
     expect(left.channels.map((c) => c.name)).toEqual([]);
     expect(left.bridges).toEqual([]);
   });
+
+  test.each([['SIGTERM'], ['SIGKILL']] as const)(
+    'a conversation goes on through a daemon restart (%s); its end is handled by the new daemon',
+    async (signal) => {
+      const secretariat = new Phone('secretariat', { answerAfterMs: 500 });
+      // A stop hands connected calls over at once (no grace period to wait out).
+      const first = new DaemonProcess(PLAN, { ACCUEIL_STOP_GRACE_MS: '0' }).start();
+      await first.ready();
+      // Answered at ~3 s (greeting 2.4 s + 0.5 s ring), the caller hangs up at 16 s.
+      const caller = new Caller('0142000001', { holdMs: 16000 });
+      await waitFor('the secretariat talking', () => secretariat.answered() === 1, 10000);
+      await waitFor('caller and secretariat in one bridge', async () => (await asteriskResources()).bridges.some((b) => (b as { channels?: string[] }).channels?.length === 2), 5000);
+      await first.stop(signal);
+
+      const second = new DaemonProcess(PLAN).start();
+      try {
+        await second.ready();
+        await second.waitForLine((l) => l.event === 'call.adopted');
+        const result = await caller.result();
+        expect(result.exitCode).toBe(0);
+        expect(result.endedBy).toBe('caller');
+        // The secretariat was not rung again, and got the BYE when the caller left.
+        expect(secretariat.invites()).toHaveLength(1);
+        await waitFor('the BYE at the secretariat', () => secretariat.messages().some((m) => m.direction === 'received' && m.firstLine.startsWith('BYE ')), 5000);
+        await second.waitForLine((l) => l.event === 'call.adopted_ended');
+      } finally {
+        await caller.stop();
+        await secretariat.stop();
+        expect(await second.stop()).toBe(0);
+      }
+      const left = await settle(5000);
+      expect(left.channels.map((c) => c.name)).toEqual([]);
+      expect(left.bridges).toEqual([]);
+    },
+  );
 });
