@@ -62,7 +62,7 @@ export interface Interval {
 export type WeeklyHours = Partial<Record<1 | 2 | 3 | 4 | 5 | 6 | 7, Interval[]>>;
 
 export interface HolidayRule {
-  /** Country, optionally with a region: "FR", "FR-57" (Alsace-Moselle), "FR-974" (La Réunion)… */
+  /** Country, optionally with a region, as date-holidays names them: "FR", "FR-57" (Alsace-Moselle), "FR-RE" (La Réunion)… */
   region: string;
 }
 
