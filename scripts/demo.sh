@@ -7,6 +7,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 [ -d node_modules ] || npm ci --no-audit --no-fund >&2
+# Stop at the end only the Asterisk the demo started.
+bash scripts/asterisk-sandbox.sh status >/dev/null 2>&1 || started_here=1
 eval "$(bash scripts/asterisk-sandbox.sh up)"
 
 work=$(mktemp -d /tmp/accueil-demo-XXXXXX)
@@ -14,7 +16,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  bash scripts/asterisk-sandbox.sh down >&2
+  if [ -n "${started_here:-}" ]; then bash scripts/asterisk-sandbox.sh down >&2; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,7 +33,7 @@ pids+=($daemon)
 sleep 3
 
 echo "── a patient (06 12 34 56 78) calls Dr Martin's number, 01 42 00 00 01, and talks 6 s" >&2
-sed -e 's/{{hold_ms}}/6000/' test/e2e/sipp/caller.xml > "$work/caller.xml"
+sed -e 's/{{hold_ms}}/6000/' -e 's/{{audio_after_ms}}/1/' -e 's/{{audio}}/g711a/' test/e2e/sipp/caller.xml > "$work/caller.xml"
 if sipp 127.0.0.1:5060 -sf "$work/caller.xml" -s 0142000001 -i 127.0.0.1 -p 5090 -mp 16100 \
     -key caller 0612345678 -m 1 -nostdin >/dev/null 2>&1; then
   echo "── the call was answered and ended normally" >&2
