@@ -13,7 +13,6 @@ export interface IncomingCall {
   /** Called number as the dialplan handed it over (Stasis argument). */
   called: string;
   caller: string;
-  callerName: string;
 }
 
 export interface CallsHandlers {
@@ -28,9 +27,7 @@ export interface CallsHandlers {
 interface Attempt {
   attemptId: string;
   channelId: string;
-  line: string;
   timeoutMs: number;
-  inStasis: boolean;
   answered: boolean;
   /** The failure already reported (so a later ChannelDestroyed is not reported twice). */
   settled: boolean;
@@ -122,21 +119,6 @@ export class AsteriskCalls {
     ari.on('event', (event: AriEvent) => this.onAriEvent(event));
   }
 
-  /** Calls in the daemon's hands, for health and leak checks. */
-  get activeCalls(): number {
-    return this.calls.size;
-  }
-
-  /** Counts of what the adapter holds, for leak checks: all zero when idle. */
-  resources(): { calls: number; channels: number; timers: number; adopted: number } {
-    let timers = 0;
-    for (const call of this.calls.values()) {
-      timers += call.timers.size;
-      for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers++;
-    }
-    return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
-  }
-
   private newCallId(): string {
     this.sequence = (this.sequence + 1) % 1_000_000;
     return `${this.now().toString(36)}-${this.sequence.toString(36)}`;
@@ -217,7 +199,6 @@ export class AsteriskCalls {
       channelId: channel.id,
       called: args[0] ?? channel.dialplan?.exten ?? '',
       caller: channel.caller?.number ?? '',
-      callerName: channel.caller?.name ?? '',
     });
   }
 
@@ -251,7 +232,6 @@ export class AsteriskCalls {
       void this.hangupChannel(channel.id);
       return;
     }
-    attempt.inStasis = true;
     const timeoutSec = Math.max(1, Math.ceil(attempt.timeoutMs / 1000) + 2);
     // Our own timer decides "no answer" (ARI's dial timeout only destroys the channel);
     // Asterisk's is a safety net a little later.
@@ -504,9 +484,7 @@ export class AsteriskCalls {
     const attempt: Attempt = {
       attemptId: action.attemptId,
       channelId,
-      line: action.line,
       timeoutMs: action.timeout,
-      inStasis: false,
       answered: false,
       settled: false,
     };
@@ -716,10 +694,5 @@ export class AsteriskCalls {
       clearTimeout(call.hangupPending);
       for (const attempt of call.attempts.values()) clearTimeout(attempt.ringTimer);
     }
-  }
-
-  /** Hangs up every call in progress (used when stopping). */
-  async hangupAll(): Promise<void> {
-    await Promise.all([...this.calls.values()].map((call) => this.hangupCall(call)));
   }
 }
