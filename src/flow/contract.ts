@@ -76,7 +76,14 @@ export type Action =
    * The caller waits in `group` (the call's own plan version: `state.ctx.plan.groups[group]`)
    * until `deadline` (epoch ms, entry + max wait): the executor enqueues it in the dispatcher.
    */
-  | { type: 'enqueue'; group: string; deadline: number }
+  | {
+      type: 'enqueue';
+      group: string;
+      deadline: number;
+      /** A call resumed after a daemon restart: its arrival in the group (its place) and the lines ringing for it. */
+      since?: number;
+      ringing?: string[];
+    }
   /**
    * The caller left the group's queue: answered (`answeredBy` is now in a conversation),
    * max wait, overflow or end of the call. Every line it held is free again.

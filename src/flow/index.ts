@@ -6,3 +6,4 @@ export { isEnded } from './state';
 export { DEFAULT_LIMITS, MAX_HOPS } from './limits';
 export { callerIdFor, formatCaller, normaliseNumber } from './numbers';
 export * from './contract';
+export { snapshotOf, parseSnapshot, resumeCall, type CallSnapshot, type Resumed } from './resume';

@@ -138,14 +138,18 @@ export class Dispatcher {
 
   // ── callers ─────────────────────────────────────────────────────────────────
 
-  /** A caller entered a group: it waits from `now` until `deadline` (entry + maxWait). */
-  enqueue(callerId: string, group: QueueGroup, now: number, deadline: number): void {
+  /**
+   * A caller entered a group: it waits from `since` until `deadline` (entry + maxWait).
+   * A caller picked up again after a daemon restart keeps its original `since` (its
+   * place) and the lines still ringing for it stay reserved to it.
+   */
+  enqueue(callerId: string, group: QueueGroup, since: number, deadline: number, ringing: readonly string[] = []): void {
     if (this.callers.has(callerId)) this.remove(callerId); // moved from one group to the next
     this.seq += 1;
-    this.callers.set(callerId, {
+    const caller: Caller = {
       id: callerId,
       group,
-      since: now,
+      since,
       deadline,
       seq: this.seq,
       reserved: new Set(),
@@ -153,7 +157,13 @@ export class Dispatcher {
       refused: new Set(),
       unreachable: new Set(),
       last: undefined,
-    });
+    };
+    this.callers.set(callerId, caller);
+    for (const line of ringing) {
+      this.line(line).reservedBy = callerId;
+      caller.reserved.add(line);
+      caller.last = line;
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ export function applyQueueActions(d: Dispatcher, callId: string, plan: Plan, act
   for (const a of actions) {
     if (a.type === 'enqueue') {
       const g = plan.groups[a.group];
-      if (g) d.enqueue(callId, g, now, a.deadline);
+      if (g) d.enqueue(callId, g, a.since ?? now, a.deadline, a.ringing);
     } else if (a.type === 'dequeue') d.dequeue(callId, now, a.answeredBy);
     else if (a.type === 'released') d.released(callId, a.line, a.cause, now);
   }
