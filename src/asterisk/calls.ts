@@ -15,6 +15,46 @@ export interface IncomingCall {
   caller: string;
 }
 
+/** A ring leg of a call from a previous life of the daemon, as Asterisk has it now. */
+interface OrphanLeg {
+  callId: string;
+  attemptId: string;
+  channelId: string;
+  name: string;
+  /** Asterisk's channel state: Ringing, Up (answered while nobody listened), Down… */
+  state: string;
+}
+
+/**
+ * A caller in the application that this daemon does not know (a previous life
+ * held it), with what that life kept on its channel.
+ */
+export interface OrphanCaller {
+  channelId: string;
+  name: string;
+  caller: string;
+  /** The call's snapshot as the previous life kept it (CALL_STATE_VAR), if any. */
+  saved: string | undefined;
+}
+
+/** How a resumed call picks up: what the caller hears now and the attempts it still waits for. */
+export interface Adoption {
+  callId: string;
+  audio: 'none' | 'ringback' | 'music';
+  /** attemptId → the end of its ring time (epoch ms). */
+  attempts: Record<string, number>;
+  /** The flow's id of the sound that was playing (so it can be stopped). */
+  playbackId?: string;
+  /** Called once the call is Accueil's again, before its legs are reported: the flow takes it from here. */
+  begin(): void;
+}
+
+/** What to do with an orphan caller: adopt it, or a reason to send it to the fallback. */
+export type Resolve = (orphan: OrphanCaller) => Adoption | string;
+
+/** The channel variable a call's snapshot is kept in, for the next life of the daemon. */
+export const CALL_STATE_VAR = 'ACCUEIL_CALL';
+
 export interface CallsHandlers {
   /** A caller entered the application. */
   onIncoming(call: IncomingCall): void;
@@ -53,6 +93,9 @@ interface CallRecord {
   finished: boolean;
   moh: boolean;
   ringing: boolean;
+  /** The latest snapshot not written to the channel yet (see saveState). */
+  unsavedState?: string;
+  savingState?: boolean;
 }
 
 /** How long a caller's hang-up waits for the end of its recording before being reported anyway. */
@@ -159,6 +202,12 @@ export class AsteriskCalls {
         return;
       case 'ChannelStateChange':
         if (channel?.state === 'Up') this.onChannelUp(channel.id);
+        return;
+      case 'ChannelHangupRequest':
+        // The caller hung up (BYE). It comes before the events of what the hang-up
+        // interrupts: a greeting's PlaybackFinished must not move a gone caller on
+        // (it would ring the secretariat for nobody).
+        if (channel && !event.soft && this.callOf(channel.id)?.channelId === channel.id) this.onChannelGone(channel.id, event.cause);
         return;
       case 'ChannelDestroyed':
         if (channel) this.onChannelGone(channel.id, event.cause);
@@ -323,6 +372,7 @@ export class AsteriskCalls {
       call.playbacks.delete(ariPlaybackId);
       call.interruptible.delete(ariPlaybackId);
       if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
+      this.flushState(call);
       return;
     }
   }
@@ -340,6 +390,7 @@ export class AsteriskCalls {
         cause,
       });
       if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
+      this.flushState(call);
       return;
     }
   }
@@ -405,7 +456,12 @@ export class AsteriskCalls {
       case 'stopPlayback': {
         const ariId = `${call.callId}.${action.playbackId}`;
         if (!call.playbacks.has(ariId)) return;
+        // The flow no longer waits for it (its PlaybackFinished changes nothing), and a
+        // playback that ended unseen (a previous life's) must not hold the call's state back.
+        call.playbacks.delete(ariId);
+        call.interruptible.delete(ariId);
         await this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId: ariId })).catch(() => undefined);
+        this.flushState(call);
         return;
       }
       case 'ringback':
@@ -576,6 +632,16 @@ export class AsteriskCalls {
     this.handlers.onFinished(call.callId);
   }
 
+  /** What the adapter holds now (leak checks: all 0 when no call is in progress). */
+  held(): { calls: number; channels: number; timers: number; adopted: number } {
+    let timers = 0;
+    for (const call of this.calls.values()) {
+      timers += call.timers.size + (call.hangupPending ? 1 : 0);
+      for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers += 1;
+    }
+    return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
+  }
+
   has(callId: string): boolean {
     return this.calls.has(callId);
   }
@@ -602,11 +668,13 @@ export class AsteriskCalls {
   /**
    * After a (re)connection: events were lost while the websocket was down (or
    * Asterisk restarted), so Asterisk's channels are the truth. A call whose
-   * caller is gone ends; a ring leg that is gone failed; a channel in the
-   * application that no call of ours knows (a previous life of the daemon) is
-   * sent to the dialplan fallback if it is a caller, hung up if it is a ring leg.
+   * caller is gone ends; a ring leg that is gone failed; a conversation of a
+   * previous life is adopted. A caller in the application that no call of ours
+   * knows (a previous life of the daemon) is resumed if `resolve` can rebuild its
+   * call from what that life kept on the channel, else sent to the dialplan
+   * fallback; ring legs of no resumed call are hung up.
    */
-  async reconcile(): Promise<void> {
+  async reconcile(resolve?: Resolve): Promise<void> {
     let channels: AriChannel[];
     try {
       channels = (await this.ari.request('list channels', (c) => c.channels.list())) as unknown as AriChannel[];
@@ -627,21 +695,133 @@ export class AsteriskCalls {
       for (const attempt of [...call.attempts.values()]) if (!present.has(attempt.channelId)) this.onChannelGone(attempt.channelId, undefined);
     }
     await this.adoptBridges(present);
+    const orphans: OrphanCaller[] = [];
+    const legs: OrphanLeg[] = [];
     for (const channel of channels) {
       if (this.channelToCall.has(channel.id) || this.adopted.has(channel.id)) continue;
       const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
-      const [appName, tag] = data.split(',');
+      const [appName, tag, callId, attemptId] = data.split(',');
       if (appName !== this.app) continue;
-      if (tag === OUTBOUND_TAG) {
-        this.log.warn({ event: 'call.orphan_leg', channel: channel.name }, 'ring leg of an unknown call: hung up');
-        await this.hangupChannel(channel.id);
-      } else {
-        this.log.warn({ event: 'call.orphan_caller', channel: channel.name, caller: channel.caller?.number }, 'caller of an unknown call: handed to the dialplan fallback');
-        await this.ari
-          .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: channel.id, context: 'from-trunk', extension: 'fallback', priority: 1 }))
-          .catch(() => this.hangupChannel(channel.id));
-      }
+      if (tag === OUTBOUND_TAG) legs.push({ callId: callId ?? '', attemptId: attemptId ?? '', channelId: channel.id, name: channel.name, state: channel.state });
+      else orphans.push({ channelId: channel.id, name: channel.name, caller: channel.caller?.number ?? '', saved: undefined });
     }
+    await Promise.all(orphans.map(async (orphan) => (orphan.saved = await this.savedState(orphan.channelId))));
+    const claimed = new Set<string>();
+    for (const orphan of orphans) {
+      const resolution = resolve ? resolve(orphan) : 'no call flow to resume it';
+      if (typeof resolution === 'string') {
+        await this.handBackOrphan(orphan, resolution);
+        continue;
+      }
+      const own = legs.filter((leg) => leg.callId === resolution.callId);
+      for (const leg of own) claimed.add(leg.channelId);
+      this.adoptCaller(orphan, own, resolution);
+    }
+    for (const leg of legs) {
+      if (claimed.has(leg.channelId)) continue;
+      this.log.warn({ event: 'call.orphan_leg', channel: leg.name }, 'ring leg of an unknown call: hung up');
+      await this.hangupChannel(leg.channelId);
+    }
+  }
+
+  /** What a previous life kept on the channel, or undefined (none, or the channel is gone). */
+  private async savedState(channelId: string): Promise<string | undefined> {
+    try {
+      const answer = (await this.ari.request('get variable', (c) => c.channels.getChannelVar({ channelId, variable: CALL_STATE_VAR }))) as unknown as {
+        value?: string;
+      };
+      return answer.value ? answer.value : undefined;
+    } catch {
+      return undefined; // 404: never set
+    }
+  }
+
+  /**
+   * Keeps the call's snapshot on its caller channel (for a next life of the
+   * daemon). Asterisk sets a channel variable from the channel's own queue of
+   * commands, behind a playback or a recording in progress: the request would
+   * wait (and hold one of Asterisk's HTTP sessions) for as long as the sound
+   * lasts. So the latest snapshot is written once the channel is idle, one write
+   * at a time; never awaited by the call's actions.
+   */
+  saveState(callId: string, text: string): void {
+    const call = this.calls.get(callId);
+    if (!call || call.finished || call.hungUp) return;
+    call.unsavedState = text;
+    this.flushState(call);
+  }
+
+  private flushState(call: CallRecord): void {
+    const text = call.unsavedState;
+    if (text === undefined || call.savingState || call.finished || call.hungUp || call.playbacks.size > 0 || call.recordings.size > 0) return;
+    call.unsavedState = undefined;
+    call.savingState = true;
+    void this.ari
+      .request('set variable', (c) => c.channels.setChannelVar({ channelId: call.channelId, variable: CALL_STATE_VAR, value: text }))
+      .catch((err: Error) => {
+        if (!call.hungUp) this.log.warn({ callId: call.callId, event: 'call.state_not_saved', error: err.message }, 'could not keep the call state on its channel');
+      })
+      .finally(() => {
+        call.savingState = false;
+        this.flushState(call);
+      });
+  }
+
+  /**
+   * A caller of a previous life becomes call `callId` again. Its legs that the
+   * call still waits for are taken back (with the rest of their ring time), the
+   * others hung up; once the flow holds the call (`begin`), it is told what became
+   * of each leg while nobody listened: gone → no answer; answered → answered (the
+   * flow bridges it); still ringing → it rings on, to the end of its ring time.
+   */
+  private adoptCaller(orphan: OrphanCaller, legs: OrphanLeg[], adoption: Adoption): void {
+    const callId = adoption.callId;
+    const call: CallRecord = {
+      callId,
+      channelId: orphan.channelId,
+      attempts: new Map(),
+      playbacks: new Map(),
+      interruptible: new Set(),
+      recordings: new Map(),
+      timers: new Map(),
+      hungUp: false,
+      finished: false,
+      moh: adoption.audio === 'music',
+      ringing: adoption.audio === 'ringback',
+    };
+    if (adoption.playbackId) call.playbacks.set(`${callId}.${adoption.playbackId}`, adoption.playbackId);
+    this.calls.set(callId, call);
+    this.channelToCall.set(orphan.channelId, callId);
+    for (const leg of legs) {
+      const ringUntil = adoption.attempts[leg.attemptId];
+      if (ringUntil === undefined) {
+        void this.hangupChannel(leg.channelId);
+        continue;
+      }
+      const timeoutMs = Math.max(0, ringUntil - this.now());
+      call.attempts.set(leg.attemptId, { attemptId: leg.attemptId, channelId: leg.channelId, timeoutMs, answered: false, settled: false });
+      this.channelToCall.set(leg.channelId, callId);
+    }
+    this.log.info({ callId, event: 'call.resumed', channel: orphan.name, legs: legs.map((l) => `${l.name}: ${l.state}`) }, 'call of a previous life picked up');
+    adoption.begin();
+    for (const attemptId of Object.keys(adoption.attempts)) {
+      const attempt = call.attempts.get(attemptId);
+      const leg = legs.find((l) => l.attemptId === attemptId);
+      if (call.finished || call.hungUp) return;
+      if (!attempt || !leg) this.handlers.onEvent(callId, { type: 'attemptFailed', attemptId, cause: 'noanswer' });
+      else if (leg.state === 'Up') this.onChannelUp(leg.channelId);
+      else if (leg.state === 'Ringing' || leg.state === 'Ring') {
+        attempt.ringTimer = setTimeout(() => this.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
+      } else this.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
+    }
+  }
+
+  /** A caller of a previous life that cannot be resumed: to the dialplan fallback (the secretariat). */
+  private async handBackOrphan(orphan: OrphanCaller, reason: string): Promise<void> {
+    this.log.warn({ event: 'call.orphan_caller', channel: orphan.name, caller: orphan.caller, reason }, `caller of an unknown call: handed to the dialplan fallback (${reason})`);
+    await this.ari
+      .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: orphan.channelId, context: 'from-trunk', extension: 'fallback', priority: 1 }))
+      .catch(() => this.hangupChannel(orphan.channelId));
   }
 
   /**

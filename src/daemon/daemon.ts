@@ -6,13 +6,14 @@
 
 import type { Logger } from 'pino';
 import { stateAt } from '../calendar';
-import { handleEvent, isEnded, startCall, type CallState, type IsOpen } from '../flow';
+import { handleEvent, isEnded, parseSnapshot, resumeCall, snapshotOf, startCall, type CallState, type IsOpen } from '../flow';
 import type { Action, CallEvent } from '../flow/contract';
 import { applyQueueActions, describeOverflow, Dispatcher, linesOfDevice } from '../lines';
 import type { Plan } from '../plan/types';
-import { AsteriskCalls, type IncomingCall } from '../asterisk/calls';
+import { AsteriskCalls, type Adoption, type IncomingCall, type OrphanCaller } from '../asterisk/calls';
 import type { AriConnection } from '../asterisk/connection';
 import { DeviceStates } from '../asterisk/device-states';
+import { MailboxLamps } from '../asterisk/mailboxes';
 import type { MessageKeeper } from './messages';
 
 /** Open/closed for the flow, from the plan's calendars. */
@@ -53,6 +54,8 @@ export class Daemon {
   private readonly states = new Map<string, CallState>();
   /** Per call, the chain of action batches: a batch runs after the previous one finished. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Per call, the snapshot last kept on its channel (written again only when it changes). */
+  private readonly saved = new Map<string, string>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private accepting = true;
@@ -71,15 +74,33 @@ export class Daemon {
       this.now,
     );
     this.devices = new DeviceStates(options.ari, options.app, (device, state) => this.onDeviceState(device, state), options.log);
+    const lamps = new MailboxLamps(options.ari, options.log);
     options.ari.on('connected', () => {
-      void this.calls.reconcile().then(() => this.dispatch());
+      void this.calls.reconcile((orphan) => this.resume(orphan)).then(() => this.dispatch());
       void this.watchDevices(true);
+      // Asterisk may have restarted and forgotten the mailboxes' state: set them all again.
+      options.messages?.lamps((box, counts) => lamps.set(box, counts), Object.keys(options.plan()?.voicemail ?? {}));
     });
   }
 
   /** Calls the daemon holds now. */
   get activeCalls(): number {
     return this.states.size;
+  }
+
+  /** What the daemon holds now, by kind: all 0 when no call is in progress (a value left above 0 is a leak). */
+  held(): Record<string, number> {
+    const adapter = this.calls.held();
+    return {
+      flows: this.states.size,
+      actionQueues: this.queues.size,
+      savedStates: this.saved.size,
+      waiting: this.dispatcher.waiting().length,
+      calls: adapter.calls,
+      channels: adapter.channels,
+      timers: adapter.timers,
+      adoptedChannels: adapter.adopted,
+    };
   }
 
   /** Stop taking new calls: they are handed back to the dialplan (its fallback). */
@@ -93,6 +114,7 @@ export class Daemon {
    */
   planChanged(plan: Plan): void {
     void this.watchDevices(false);
+    this.options.messages?.watchBoxes(Object.keys(plan.voicemail));
     for (const { callerId, group } of this.dispatcher.reload(plan.groups)) {
       this.options.log.info({ callId: callerId, event: 'queue.group_removed', group }, `group ${group} removed by reload: caller sent to its overflow`);
       this.onEvent(callerId, { type: 'overflow', reason: 'group removed by reload' });
@@ -151,6 +173,33 @@ export class Daemon {
     this.apply(call.callId, step.state, step.actions);
   }
 
+  /**
+   * A caller a previous life of the daemon held: its call is rebuilt from the
+   * snapshot kept on its channel, with the plan in force; a string says why not
+   * (the adapter then sends the caller to the dialplan fallback).
+   */
+  private resume(orphan: OrphanCaller): Adoption | string {
+    const plan = this.options.plan();
+    if (!plan) return 'no plan loaded';
+    if (!this.accepting) return 'stopping';
+    if (orphan.saved === undefined) return 'no call state on the channel';
+    const snapshot = parseSnapshot(orphan.saved);
+    if (typeof snapshot === 'string') return `unreadable call state: ${snapshot}`;
+    if (this.states.has(snapshot.callId)) return `call ${snapshot.callId} is already held`;
+    const resumed = resumeCall(snapshot, plan, this.now());
+    if (typeof resumed === 'string') return resumed;
+    const callId = snapshot.callId;
+    const attempts: Record<string, number> = {};
+    for (const id of resumed.attemptIds) attempts[id] = snapshot.attempts[id]?.ringUntil ?? 0;
+    return {
+      callId,
+      audio: snapshot.audio.kind,
+      attempts,
+      ...(snapshot.playbackId ? { playbackId: snapshot.playbackId } : {}),
+      begin: () => this.apply(callId, resumed.state, resumed.actions),
+    };
+  }
+
   private onEvent(callId: string, event: CallEvent): void {
     const state = this.states.get(callId);
     if (!state) return;
@@ -166,6 +215,14 @@ export class Daemon {
     }
     const previous = this.queues.get(callId) ?? Promise.resolve();
     const next = previous.then(() => this.calls.execute(callId, actions));
+    // What a next life of the daemon needs to pick the call up, kept on its channel
+    // once these actions are sent (never awaited by the next ones).
+    const snapshot = snapshotOf(state);
+    const text = snapshot && JSON.stringify(snapshot);
+    if (text !== undefined && text !== this.saved.get(callId)) {
+      this.saved.set(callId, text);
+      void next.then(() => this.calls.saveState(callId, text));
+    }
     this.queues.set(callId, next);
     if (isEnded(state)) void next.then(() => this.forget(callId));
     // Queue actions reach the dispatcher at once (not after the ARI requests), so
@@ -196,6 +253,7 @@ export class Daemon {
     if (state && !isEnded(state) && this.calls.has(callId)) return;
     this.states.delete(callId);
     this.queues.delete(callId);
+    this.saved.delete(callId);
     // Safety net (idempotent): a call that is gone waits nowhere.
     this.dispatcher.dequeue(callId, this.now());
     this.dispatch();

@@ -12,6 +12,7 @@ import { Caller, Phone, waitFor } from './harness/sipp';
 
 const PLAN = path.join(REPO, 'test/e2e/plans/reference-open.yaml');
 const run = promisify(execFile);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function sandboxPid(): number {
   const base = process.env.ACCUEIL_SANDBOX_DIR ?? '/var/cache/accueil/sandbox';
@@ -102,4 +103,92 @@ describe('Asterisk restarts under the daemon', () => {
       expect(left.bridges).toEqual([]);
     },
   );
+});
+
+describe('the daemon killed while callers wait and ring', () => {
+  const QUEUE_PLAN = path.join(REPO, 'test/e2e/plans/queue.yaml');
+  const TOLERANCE_MS = 1000;
+
+  /** Kills the daemon once `callers` are in the secretariat's queue and the secretariat rings for the first; starts the next one. */
+  async function restartDuringWait(first: DaemonProcess, callers: number): Promise<DaemonProcess> {
+    await waitFor('the callers in the queue', () => first.lines.filter((l) => l.step === 'group').length === callers, 15000);
+    await waitFor('the secretariat ringing', () => first.lines.some((l) => l.step === 'dial' && l.line === 'secretariat'), 5000);
+    await first.stop('SIGKILL');
+    return new DaemonProcess(QUEUE_PLAN).start();
+  }
+
+  test('the ringing call completes and the waiting caller is presented when the line frees, in the same calls', async () => {
+    const secretariat = new Phone('secretariat', { answerAfterMs: 3000 });
+    const first = new DaemonProcess(QUEUE_PLAN).start();
+    await first.ready();
+    const ringing = new Caller('0142000001', { holdMs: 14000 });
+    await sleep(1000);
+    const waiting = new Caller('0142000002', { holdMs: 30000 });
+    const second = await restartDuringWait(first, 2);
+    try {
+      await second.ready();
+      const [ringingId, waitingId] = first.callIds();
+      // Both calls go on under their own ids in the new daemon.
+      await second.waitForLine((l) => l.callId === ringingId && l.event === 'call.resumed');
+      await second.waitForLine((l) => l.callId === waitingId && l.event === 'call.resumed');
+      const answered = await second.waitForLine((l) => l.callId === ringingId && l.step === 'answered', 10000);
+      expect(answered.line).toBe('secretariat');
+
+      const one = await ringing.result();
+      expect(one.endedBy).toBe('caller');
+      await waitFor('the waiting caller presented', () => secretariat.invites().length === 2, 5000);
+      const [toRinging, toWaiting] = secretariat.invites();
+      expect(toRinging?.callerIdName).toMatch(/^\[Dr Martin\]/);
+      expect(toWaiting?.callerIdName).toMatch(/^\[Dr Durand\]/);
+      const presentedAfter = (toWaiting?.at ?? 0) - (one.endedAt as number);
+      expect(presentedAfter).toBeGreaterThanOrEqual(0);
+      expect(presentedAfter).toBeLessThanOrEqual(TOLERANCE_MS);
+
+      const two = await waiting.result();
+      expect(two.exitCode).toBe(0);
+      expect(await second.waitForLine((l) => l.callId === ringingId && l.step === 'outcome')).toMatchObject({ result: 'answered', by: 'secretariat' });
+      expect(await second.waitForLine((l) => l.callId === waitingId && l.step === 'outcome')).toMatchObject({ result: 'answered', by: 'secretariat' });
+      expect(secretariat.answered()).toBe(2);
+      // Nobody was handed to the fallback.
+      expect(second.lines.filter((l) => l.event === 'call.orphan_caller')).toEqual([]);
+    } finally {
+      await Promise.all([ringing.stop(), waiting.stop(), secretariat.stop()]);
+      expect(await second.stop()).toBe(0);
+    }
+    const left = await settle(5000);
+    expect(left.channels.map((c) => c.name)).toEqual([]);
+    expect(left.bridges).toEqual([]);
+  });
+
+  test('the waiting caller still overflows at its original deadline', async () => {
+    const secretariat = new Phone('secretariat', { answerAfterMs: 3000 });
+    const doctor = new Phone('dr-martin', { answerAfterMs: 1000 });
+    const first = new DaemonProcess(QUEUE_PLAN).start();
+    await first.ready();
+    const ringing = new Caller('0142000001', { holdMs: 20000 });
+    await sleep(1000);
+    // Number 04: maximum wait 8 s, then dr-martin.
+    const waiting = new Caller('0142000004', { holdMs: 16000 });
+    const second = await restartDuringWait(first, 2);
+    try {
+      await second.ready();
+      const waitingId = first.callIds()[1] ?? '';
+      const entered = first.lines.find((l) => l.callId === waitingId && l.step === 'group');
+      expect(Math.abs(Number(entered?.deadline) - Date.parse(entered?.time ?? '') - 8000)).toBeLessThan(100);
+      await waitFor('dr-martin rung', () => doctor.invites().length === 1, 15000);
+      const overflowAt = doctor.invites()[0]?.at ?? 0;
+      // The deadline set by the first daemon, not 8 s after the second one started.
+      expect(Math.abs(overflowAt - Number(entered?.deadline))).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(await second.waitForLine((l) => l.callId === waitingId && l.step === 'overflow')).toMatchObject({ to: 'line dr-martin' });
+      await Promise.all([ringing.result(), waiting.result()]);
+      expect(await second.waitForLine((l) => l.callId === waitingId && l.step === 'outcome')).toMatchObject({ result: 'answered', by: 'dr-martin' });
+      expect(secretariat.invites()).toHaveLength(1);
+    } finally {
+      await Promise.all([ringing.stop(), waiting.stop(), secretariat.stop(), doctor.stop()]);
+      expect(await second.stop()).toBe(0);
+    }
+    const left = await settle(5000);
+    expect(left.channels.map((c) => c.name)).toEqual([]);
+    expect(left.bridges).toEqual([]);
+  });
 });
