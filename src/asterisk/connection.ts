@@ -33,6 +33,8 @@ export interface AriEvent {
   dialstatus?: string;
   cause?: number;
   cause_txt?: string;
+  /** ChannelHangupRequest: a soft request (Asterisk's own, e.g. a transfer), not the far end hanging up. */
+  soft?: boolean;
   device_state?: { name: string; state: string };
   bridge?: { id: string };
   [key: string]: unknown;

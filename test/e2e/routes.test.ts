@@ -17,6 +17,7 @@ import { Caller, Phone, type Invite, waitFor } from './harness/sipp';
 const OPEN_PLAN = path.join(REPO, 'test/e2e/plans/reference-open.yaml');
 const CLOSED_PLAN = path.join(REPO, 'test/e2e/plans/reference-closed.yaml');
 const SOUNDS = path.join(REPO, 'sounds');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const TOLERANCE_MS = 1000;
 
 async function plan(file: string): Promise<Plan> {
@@ -218,6 +219,20 @@ describe('routes of the reference case on Asterisk', () => {
       expect((six.cancels()[0]?.at ?? 0) - byeAt).toBeLessThanOrEqual(TOLERANCE_MS);
       const outcome = await outcomeOf((await lastCall()).callId);
       expect(outcome).toMatchObject({ result: 'callerHangup' });
+    });
+
+    test('the caller hangs up during the greeting: no phone rings, not even for an instant', async () => {
+      const secretariat = phone('secretariat', 'never');
+      const doctor = phone('dr-martin', 'never');
+      // Dr Martin's greeting lasts 2.4 s; the caller leaves after 1 s.
+      const result = await new Caller('0142000001', { holdMs: 1000 }).result();
+      expect(result.endedBy).toBe('caller');
+      const { callId } = await lastCall();
+      const hangup = await daemon.waitForLine((l) => l.callId === callId && l.step === 'callerHangup');
+      expect(hangup.reason).toMatch(/^caller hung up during playing/);
+      await sleep(1000);
+      expect([...secretariat.invites(), ...doctor.invites()]).toEqual([]);
+      expect(daemon.journal(callId).filter((l) => l.step === 'dial' || l.step === 'group')).toEqual([]);
     });
   });
 
