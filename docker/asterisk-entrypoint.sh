@@ -7,6 +7,7 @@
 #   ARI_USERNAME (default accueil), ARI_PASSWORD           the daemon's ARI user
 #   ACCUEIL_PHONES="secretariat dr-martin"                 phones that register (names = plan endpoints)
 #   ACCUEIL_PHONE_PASSWORD_<NAME>                          one per phone; NAME upper-cased, '-' as '_'
+#   ACCUEIL_PHONE_MAILBOXES_<NAME>="dr-martin"             optional: the voicemail boxes whose lamp this phone shows
 #   ACCUEIL_TRUNK_HOST, ACCUEIL_TRUNK_USERNAME,
 #   ACCUEIL_TRUNK_PASSWORD, ACCUEIL_TRUNK_NUMBER           the operator's trunk (optional; template trunk.conf.in)
 #   ACCUEIL_TRUNK_MATCH                                    where the operator's calls come from (default: the host)
@@ -65,7 +66,7 @@ render_ari() {
 }
 
 render_phones() {
-  local out="$etc/pjsip_phones.conf" phone var password
+  local out="$etc/pjsip_phones.conf" phone var password box list mailboxes
   echo "; Rendered at start from ACCUEIL_PHONES by accueil-asterisk-entrypoint: do not edit." > "$out"
   [ -n "${ACCUEIL_PHONES:-}" ] || { say "warning: ACCUEIL_PHONES is empty: no phone can register"; return 0; }
   for phone in ${ACCUEIL_PHONES//,/ }; do
@@ -75,11 +76,22 @@ render_phones() {
     password=$REPLY
     # Phones face the network: short passwords are guessed by SIP scanners within hours.
     [ ${#password} -ge 12 ] || { bad+=("$var is shorter than 12 characters"); continue; }
+    # Accueil's boxes are mailboxes <box>@accueil (the daemon sets their message counts).
+    var="ACCUEIL_PHONE_MAILBOXES_$(echo "${phone//-/_}" | tr '[:lower:]' '[:upper:]')"
+    mailboxes="" list=${!var:-}
+    for box in ${list//,/ }; do
+      [[ $box =~ ^[a-z0-9][a-z0-9-]*$ ]] || { bad+=("$var: box '$box': lower-case letters, digits and '-' only"); continue; }
+      mailboxes="${mailboxes:+$mailboxes,}$box@accueil"
+    done
     cat >> "$out" <<CONF
 
 [$phone](phone)
 auth = $phone
 aors = $phone
+CONF
+    # Unsolicited NOTIFYs light the lamp; a phone that subscribes itself replaces them.
+    [ -z "$mailboxes" ] || printf 'mailboxes = %s\nmwi_subscribe_replaces_unsolicited = yes\n' "$mailboxes" >> "$out"
+    cat >> "$out" <<CONF
 
 [$phone]
 type = auth
@@ -94,6 +106,7 @@ max_contacts = 1
 remove_existing = yes
 qualify_frequency = 30
 CONF
+    [ -z "$mailboxes" ] || printf 'mailboxes = %s\n' "$mailboxes" >> "$out"
   done
 }
 

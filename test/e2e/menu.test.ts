@@ -40,6 +40,14 @@ describe('voice menu on the sandbox Asterisk', () => {
     expect(observer.played()[0]).toBe('sound:accueil/menu-accueil');
   });
 
+  test('a key sent as SIP INFO (a trunk without RFC 2833) is honoured the same way', async () => {
+    const result = await new Caller('0142000007', { digit: '2', keysBy: 'info', speakAfterMs: PROMPT_MS + 500, holdMs: 4000 }).result();
+    expect(result.exitCode).toBe(0);
+    expect(ringing()).toEqual(['line-6']);
+    expect(phones[1]?.answered()).toBe(1);
+    expect(observer.ofType('ChannelDtmfReceived').map((e) => e.digit)).toEqual(['2']);
+  });
+
   test('a key pressed during the message interrupts it and is honoured', async () => {
     const result = await new Caller('0142000007', { digit: '1', speakAfterMs: 3000, holdMs: 4000 }).result();
     expect(result.exitCode).toBe(0);

@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
 import { REPO, settle } from './harness/sandbox';
-import { Caller, waitFor } from './harness/sipp';
+import { Caller, Lamp, waitFor } from './harness/sipp';
 import { attachment, header, smtpSink } from '../support/smtp-sink';
 
 const PLAN = path.join(REPO, 'test/e2e/plans/reference-closed.yaml');
@@ -68,5 +68,38 @@ describe('voicemail on the sandbox Asterisk', () => {
     ) as unknown[];
     expect(listed).toEqual([]);
     expect(sink.mails).toHaveLength(0);
+  });
+});
+
+describe('the message-waiting lamp on the sandbox Asterisk', () => {
+  test("the box owner's lamp lights when a message arrives and goes out when it is heard", async () => {
+    const lamp = new Lamp('lamp-dr-martin');
+    const sink = await smtpSink();
+    // Recounted every second, so the message marked heard by the CLI shows quickly.
+    const daemon = new DaemonProcess(PLAN, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_SECURE: 'false', SMTP_FROM: 'accueil@example.org', ACCUEIL_MWI_POLL_MS: '1000' }).start();
+    try {
+      await daemon.ready();
+      // An empty box: the daemon sets it at start, the lamp is off.
+      await waitFor('the lamp told the box is empty', () => lamp.states().some((s) => !s.waiting && s.unheard === 0 && s.heard === 0), 10000);
+
+      await new Caller('0142000001', { speakAfterMs: BEEP_AT_MS + 300, holdMs: 4000 }).result();
+      const callId = await waitFor('the call', () => daemon.callIds().pop());
+      const stored = await daemon.waitForLine((l) => l.callId === callId && l.event === 'voicemail.stored', 20000);
+      const lit = await waitFor('the lamp lit', () => lamp.states().find((s) => s.waiting), 5000);
+      expect(lit).toMatchObject({ waiting: true, unheard: 1, heard: 0 });
+      expect(lit.at - Date.parse(stored.time)).toBeLessThanOrEqual(2000);
+
+      const accueil = (...args: string[]): string =>
+        execFileSync(process.execPath, [path.join(REPO, 'bin/accueil'), 'voicemail', ...args, '--dir', daemon.voicemailDir], { encoding: 'utf8' });
+      accueil('heard', String(stored.messageId));
+      const out = await waitFor('the lamp out', () => lamp.states().filter((s) => s.at > lit.at).find((s) => !s.waiting), 10000);
+      expect(out).toMatchObject({ waiting: false, unheard: 0, heard: 1 });
+    } finally {
+      await lamp.stop();
+      expect(await daemon.stop()).toBe(0);
+      await sink.close();
+    }
+    const left = await settle(5000);
+    expect(left.channels.map((c) => c.name)).toEqual([]);
   });
 });

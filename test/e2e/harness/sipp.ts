@@ -18,6 +18,7 @@ export const PHONE_PORTS: Record<string, number> = {
   'line-6': 5086,
   'line-7': 5087,
   'line-8': 5088,
+  'lamp-dr-martin': 5089,
 };
 
 export interface SipMessage {
@@ -25,6 +26,7 @@ export interface SipMessage {
   direction: 'received' | 'sent';
   firstLine: string;
   headers: Record<string, string>;
+  body: string;
 }
 
 let mediaPort = 20000 + (process.pid % 100) * 100;
@@ -37,9 +39,9 @@ function nextMediaPort(): number {
   return mediaPort;
 }
 
-/** Renders a scenario with its {{placeholders}} (SIPp reads numbers like timeouts literally). */
-function renderScenario(name: string, values: Record<string, string | number>): string {
-  let text = fs.readFileSync(path.join(SCENARIOS, name), 'utf8');
+/** Renders a scenario with its {{placeholders}} (SIPp reads numbers like timeouts literally); `edit` changes the text first. */
+function renderScenario(name: string, values: Record<string, string | number>, edit: (text: string) => string = (t) => t): string {
+  let text = edit(fs.readFileSync(path.join(SCENARIOS, name), 'utf8'));
   for (const [key, value] of Object.entries(values)) text = text.split(`{{${key}}}`).join(String(value));
   const file = path.join(workDir, `${path.basename(name, '.xml')}-${Object.values(values).join('-')}-${Date.now()}.xml`);
   fs.writeFileSync(file, text);
@@ -66,12 +68,17 @@ export function parseMessages(file: string): SipMessage[] {
     while (body.length && body[0]?.trim() === '') body.shift();
     const firstLine = body[0]?.trim() ?? '';
     const headers: Record<string, string> = {};
-    for (const line of body.slice(1)) {
-      if (line.trim() === '') break;
-      const i = line.indexOf(':');
-      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] ??= line.slice(i + 1).trim();
+    let end = body.length;
+    for (let i = 1; i < body.length; i++) {
+      const line = body[i] ?? '';
+      if (line.trim() === '') {
+        end = i;
+        break;
+      }
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] ??= line.slice(colon + 1).trim();
     }
-    if (firstLine) out.push({ at, direction, firstLine, headers });
+    if (firstLine) out.push({ at, direction, firstLine, headers, body: body.slice(end + 1).join('\n').trim() });
   }
   return out;
 }
@@ -174,6 +181,40 @@ export class Phone extends SippProcess {
   }
 }
 
+/** What a message-waiting NOTIFY said (RFC 3842 body). */
+export interface LampState {
+  at: number;
+  waiting: boolean;
+  /** Voice-Message: new/old. */
+  unheard: number;
+  heard: number;
+}
+
+/** A phone's message-waiting lamp (SIPp answering the NOTIFYs sent to its static contact). */
+export class Lamp extends SippProcess {
+  constructor(readonly name: string) {
+    super(name);
+    const port = PHONE_PORTS[name];
+    if (!port) throw new Error(`no sandbox phone named ${name}`);
+    this.launch(['-sf', path.join(SCENARIOS, 'lamp.xml'), '-i', '127.0.0.1', '-p', String(port), '-mp', String(nextMediaPort())]);
+  }
+
+  /** The lamp's states, in the order the NOTIFYs came. */
+  states(): LampState[] {
+    return this.messages()
+      .filter((m) => m.direction === 'received' && m.firstLine.startsWith('NOTIFY ') && /message-summary/i.test(m.headers.event ?? ''))
+      .map((m) => {
+        const counts = /Voice-Message:\s*(\d+)\/(\d+)/i.exec(m.body);
+        return { at: m.at, waiting: /Messages-Waiting:\s*yes/i.test(m.body), unheard: Number(counts?.[1] ?? 0), heard: Number(counts?.[2] ?? 0) };
+      });
+  }
+
+  /** The last state the lamp was told. */
+  last(): LampState | undefined {
+    return this.states().pop();
+  }
+}
+
 export interface CallResult {
   exitCode: number;
   startedAt: number;
@@ -186,6 +227,40 @@ export interface CallResult {
   output: string;
 }
 
+/**
+ * The caller scenario as a trunk that sends keys as SIP INFO (application/dtmf-relay)
+ * and offers no RFC 2833 telephone-event: the key goes in an INFO where the audio
+ * would start, and the caller's BYE comes after it in the dialog (CSeq 3).
+ */
+function sipInfoCaller(text: string, digit: string): string {
+  const info = `  <send retrans="500">
+    <![CDATA[
+      INFO sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Patient" <sip:[caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 INFO
+      Contact: <sip:[caller]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=${digit}
+      Duration=160
+    ]]>
+  </send>
+  <recv response="200"/>
+`;
+  const start = text.indexOf('  <!-- speak');
+  const end = text.indexOf('<!-- /speak -->');
+  if (start < 0 || end < 0) throw new Error('caller.xml: no speak section to replace');
+  return (text.slice(0, start) + info + text.slice(end + '<!-- /speak -->'.length))
+    .replace('RTP/AVP 8 0 101', 'RTP/AVP 8 0')
+    .replace(/^\s*a=(rtpmap|fmtp):101 .*\n/gm, '')
+    .replace('CSeq: 2 BYE', 'CSeq: 3 BYE');
+}
+
 /** A caller dialling `number` through the trunk. Resolves when SIPp exits. */
 export class Caller extends SippProcess {
   readonly startedAt = Date.now();
@@ -195,12 +270,14 @@ export class Caller extends SippProcess {
    * after the answer, it starts speaking (its ~7 s of G.711 audio), or presses
    * `digit` instead (RFC 2833, SIPp's dtmf_2833_N capture).
    */
-  constructor(readonly number: string, options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string }) {
+  constructor(readonly number: string, options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string; keysBy?: 'rfc2833' | 'info' }) {
     super(`caller-${number}`);
     callerPort += 1;
     if (callerPort > 5999) callerPort = 5100;
     const audio = options.digit === undefined ? 'g711a' : `dtmf_2833_${options.digit === '#' ? 'pound' : options.digit === '*' ? 'star' : options.digit}`;
-    const scenario = renderScenario('caller.xml', { hold_ms: options.holdMs, audio_after_ms: Math.max(1, options.speakAfterMs ?? 1), audio });
+    const values = { hold_ms: options.holdMs, audio_after_ms: Math.max(1, options.speakAfterMs ?? 1), audio };
+    const scenario =
+      options.keysBy === 'info' && options.digit !== undefined ? renderScenario('caller.xml', values, (text) => sipInfoCaller(text, options.digit as string)) : renderScenario('caller.xml', values);
     this.launch([
       '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', '127.0.0.1', '-p', String(callerPort),
       '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil((options.holdMs + (options.speakAfterMs ?? 0)) / 1000) + 120) + 's',

@@ -44,6 +44,22 @@ describe('asterisk entrypoint: configuration from the environment', () => {
     expect(fs.statSync(path.join(r.etc, 'pjsip_phones.conf')).mode & 0o007).toBe(0);
   });
 
+  test("a phone shows the lamp of the boxes named for it (mailbox <box>@accueil), unsolicited and by subscription", () => {
+    const r = render({ ...BASE, ACCUEIL_PHONE_MAILBOXES_DR_MARTIN: 'dr-martin, cabinet' });
+    expect(r.status).toBe(0);
+    const phones = r.file('pjsip_phones.conf');
+    const martin = phones.slice(phones.indexOf('[dr-martin](phone)'));
+    expect(martin).toContain('aors = dr-martin\nmailboxes = dr-martin@accueil,cabinet@accueil\nmwi_subscribe_replaces_unsolicited = yes');
+    expect(martin).toMatch(/type = aor[^[]*mailboxes = dr-martin@accueil,cabinet@accueil/);
+    expect(phones.slice(0, phones.indexOf('[dr-martin](phone)'))).not.toContain('mailboxes');
+  });
+
+  test('a box name that is not safe in the configuration is refused', () => {
+    const r = render({ ...BASE, ACCUEIL_PHONE_MAILBOXES_SECRETARIAT: 'ok bad;box' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("ACCUEIL_PHONE_MAILBOXES_SECRETARIAT: box 'bad;box': lower-case letters, digits and '-' only");
+  });
+
   test('every missing or unsafe value is reported at once, and nothing starts', () => {
     const r = render({ ACCUEIL_PHONES: 'secretariat,Bad_Name,dr-martin', ACCUEIL_PHONE_PASSWORD_DR_MARTIN: 'short', ACCUEIL_TRUNK_HOST: 'sip3.ovh.fr', ACCUEIL_TRUNK_USERNAME: 'has space' });
     expect(r.status).toBe(2);
