@@ -13,28 +13,19 @@
 // Needs the sandbox (`bash scripts/asterisk-sandbox.sh up`; started here if it is
 // down, and left running). Installs bench/extensions_bench.conf into it.
 // See docs/performance.md.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, wavSeconds, work,
+} from './lib';
 
-const REPO = path.resolve(__dirname, '..');
-const SANDBOX = process.env.ACCUEIL_SANDBOX_DIR ?? '/var/cache/accueil/sandbox';
-const SANDBOX_SH = path.join(REPO, 'scripts/asterisk-sandbox.sh');
-const CLK_TCK = 100;
 const GREETING = 'bienvenue-dr-martin';
 const NUMBER = '0142000901'; // +33 1 42 00 09 01: the reference case (greeting, secretariat, doctor)
 const SOAK_NUMBER = '0142000902'; // the same without the greeting
 
 // ---------------------------------------------------------------- arguments
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a number`);
-  return v;
-}
 const RATE = flag('rate', 20);
 const MAX = flag('max', 200);
 const CALLS = flag('calls', 600);
@@ -43,86 +34,6 @@ const SOAK_RATE = flag('soak-rate', 40);
 const POOL = MAX + 50; // secretariat "lines" in the bench plan (see plan() below)
 
 // ---------------------------------------------------------------- helpers
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-bench-'));
-const children: ChildProcess[] = [];
-
-function sandbox(...args: string[]): string {
-  return execFileSync('bash', [SANDBOX_SH, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function procTimes(pid: number): number {
-  // utime + stime of the whole process (all threads), in clock ticks
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]);
-}
-
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
-const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function render(name: string, values: Record<string, number>): string {
-  let text = fs.readFileSync(path.join(REPO, 'bench/sipp', name), 'utf8');
-  for (const [k, v] of Object.entries(values)) text = text.split(`{{${k}}}`).join(String(v));
-  const file = path.join(work, `${Object.values(values).join('-')}-${name}`);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-interface Sipp {
-  child: ChildProcess;
-  exited: Promise<number>;
-  msgFile: string;
-  statFile: string;
-}
-
-function sipp(label: string, args: string[], trace: boolean): Sipp {
-  const msgFile = path.join(work, `${label}.msg`);
-  const statFile = path.join(work, `${label}.csv`);
-  const all = [...args, '-nostdin', '-trace_stat', '-stf', statFile, '-fd', '1', '-trace_err', '-error_file', path.join(work, `${label}.err`)];
-  if (trace) all.push('-trace_msg', '-message_file', msgFile);
-  const child = spawn('sipp', all, { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let err = '';
-  child.stderr?.on('data', (d) => (err = (err + String(d)).slice(-2000)));
-  const exited = new Promise<number>((resolve) =>
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && code !== 1 && !signal) process.stderr.write(`bench: sipp ${label} exited ${code}: ${err}\n`);
-      resolve(code ?? 128);
-    }),
-  );
-  return { child, exited, msgFile, statFile };
-}
-
-async function stop(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(t);
-}
-
-/** The last counters SIPp wrote to its statistics file. */
-function sippCounters(statFile: string): Record<string, number> {
-  if (!fs.existsSync(statFile)) return {};
-  const lines = fs.readFileSync(statFile, 'utf8').trim().split('\n');
-  if (lines.length < 2) return {};
-  const head = lines[0]!.split(';');
-  const last = lines[lines.length - 1]!.split(';');
-  const out: Record<string, number> = {};
-  head.forEach((h, i) => (out[h] = Number(last[i])));
-  return out;
-}
 
 /** First INVITE per Call-ID in a SIPp message trace: time and caller number (From user). */
 function invites(file: string, direction: 'sent' | 'received'): Map<string, number> {
@@ -150,22 +61,6 @@ function invites(file: string, direction: 'sent' | 'received'): Map<string, numb
 
 // ---------------------------------------------------------------- set-up
 
-function ensureSandbox(): Record<string, string> {
-  let out: string;
-  try {
-    sandbox('status');
-    out = sandbox('settings');
-  } catch {
-    process.stderr.write('bench: starting the sandbox Asterisk\n');
-    out = sandbox('up');
-  }
-  const env: Record<string, string> = {};
-  for (const line of out.split('\n')) {
-    const m = /^export (\w+)=(.*)$/.exec(line.trim());
-    if (m) env[m[1]!] = m[2]!;
-  }
-  return env;
-}
 
 function installDialplan(): void {
   const root = fs.readFileSync(path.join(SANDBOX, 'state/root'), 'utf8').trim();
@@ -219,75 +114,9 @@ function plan(): string {
   return out.join('\n') + '\n';
 }
 
-interface Daemon {
-  child: ChildProcess;
-  exited: Promise<number>;
-  warnings: number;
-  errors: number;
-  lastProblems: string[];
-}
 
-async function startDaemon(ari: Record<string, string>, planFile: string): Promise<Daemon> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', planFile, '--sounds', path.join(REPO, 'sounds')], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      ...ari,
-      ACCUEIL_LOG_FORMAT: 'json',
-      ACCUEIL_HTTP_PORT: 'off',
-      ACCUEIL_VOICEMAIL_DIR: path.join(work, 'voicemail'),
-      ACCUEIL_RECORDINGS_DIR: path.join(fs.readFileSync(path.join(SANDBOX, 'state/root'), 'utf8').trim(), 'var/spool/asterisk/recording'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const d: Daemon = { child, exited: new Promise((r) => child.on('exit', (c) => r(c ?? 128))), warnings: 0, errors: 0, lastProblems: [] };
-  let connected = false;
-  let buf = '';
-  const onData = (chunk: Buffer): void => {
-    buf += String(chunk);
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line.includes('"ari.connected"')) connected = true;
-      const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
-      if (level >= 40 && !line.includes('device.subscribe_failed')) {
-        if (level >= 50) d.errors += 1;
-        else d.warnings += 1;
-        d.lastProblems.push(line.slice(0, 300));
-        if (d.lastProblems.length > 5) d.lastProblems.shift();
-      }
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const deadline = Date.now() + 30000;
-  while (!connected) {
-    if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode}: ${d.lastProblems.join('\n')}`);
-    if (Date.now() > deadline) throw new Error('daemon not connected to ARI within 30 s');
-    await sleep(100);
-  }
-  return d;
-}
 
-async function ari<T>(env: Record<string, string>, resource: string): Promise<T> {
-  const res = await fetch(`${env.ARI_URL}/ari/${resource}`, {
-    headers: { authorization: `Basic ${Buffer.from(`${env.ARI_USERNAME}:${env.ARI_PASSWORD}`).toString('base64')}` },
-    signal: AbortSignal.timeout(5000),
-  });
-  return (await res.json()) as T;
-}
 
-/** Waits (bounded) until Asterisk holds no channel; returns what is left. */
-async function settle(env: Record<string, string>, timeoutMs: number): Promise<{ channels: number; bridges: number }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [channels, bridges] = await Promise.all([ari<unknown[]>(env, 'channels'), ari<unknown[]>(env, 'bridges')]);
-    if ((channels.length === 0 && bridges.length === 0) || Date.now() > deadline) return { channels: channels.length, bridges: bridges.length };
-    await sleep(250);
-  }
-}
 
 // ---------------------------------------------------------------- one phase
 
@@ -461,34 +290,6 @@ async function main(): Promise<void> {
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-function wavSeconds(file: string): number {
-  const b = fs.readFileSync(file);
-  // RIFF/WAVE: byte rate at 28, then the "data" chunk's size
-  const byteRate = b.readUInt32LE(28);
-  let off = 12;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    if (id === 'data') return size / byteRate;
-    off += 8 + size + (size % 2);
-  }
-  return 0;
-}
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(c === children[0] ? 'SIGTERM' : 'SIGKILL');
-    fs.rmSync(work, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
 
-main()
-  .catch((err) => {
-    process.stderr.write(`bench/load: ${(err as Error).stack ?? err}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+runMain('bench/load', main);

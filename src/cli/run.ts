@@ -80,7 +80,7 @@ export default async function run(argv: string[]): Promise<number> {
   const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
     onLineState: (line, state) => ops.metrics.setLineState(line, state),
   });
-  ops.metrics.bind({ activeCalls: () => daemon.activeCalls });
+  ops.metrics.bind({ activeCalls: () => daemon.activeCalls, held: () => daemon.held() });
   // --- end observability
 
   plans.on('changed', (plan) => daemon.planChanged(plan));

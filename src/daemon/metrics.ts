@@ -26,6 +26,8 @@ export interface CallFinished {
 
 export interface MetricSources {
   activeCalls?: () => number;
+  /** What the daemon holds now, by kind (calls, channels, timers, queue entries…): all 0 when idle. */
+  held?: () => Record<string, number>;
   planReloads?: () => { ok: number; failed: number };
   ariReconnects?: () => number;
 }
@@ -88,6 +90,7 @@ export class Metrics {
   readonly planReloads: Counter<'result'>;
   readonly ariReconnects: Counter;
   readonly activeCalls: Gauge;
+  readonly held: Gauge<'kind'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const self = this;
@@ -124,6 +127,18 @@ export class Metrics {
       collect() {
         // Without a source, the calls seen in the journal and not yet finished.
         this.set(self.sources.activeCalls?.() ?? self.calls.size);
+      },
+    });
+    this.held = new Gauge({
+      name: 'accueil_held',
+      help: 'What the daemon holds now, by kind (flows, calls, channels, timers, action queues, waiting callers, saved states): all 0 when no call is in progress; a value left above 0 is a leak',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect() {
+        const held = self.sources.held?.();
+        if (!held) return;
+        this.reset();
+        for (const [kind, n] of Object.entries(held)) this.set({ kind }, n);
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });

@@ -112,6 +112,19 @@ describe('metrics', () => {
     expect(text).toMatch(/# TYPE accueil_plan_reloads_total counter/);
   });
 
+  test('what the daemon holds, by kind, read at scrape time (leak checks)', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    let held: Record<string, number> = { flows: 2, timers: 5 };
+    m.bind({ held: () => held });
+    let text = await m.text();
+    expect(sample(text, 'accueil_held{kind="flows"}')).toBe(2);
+    expect(sample(text, 'accueil_held{kind="timers"}')).toBe(5);
+    held = { flows: 0 };
+    text = await m.text();
+    expect(sample(text, 'accueil_held{kind="flows"}')).toBe(0);
+    expect(text).not.toContain('accueil_held{kind="timers"}');
+  });
+
   test('each Metrics has its own registry, with the process metrics by default', async () => {
     const a = new Metrics();
     const b = new Metrics();
