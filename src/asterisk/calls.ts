@@ -93,9 +93,10 @@ interface CallRecord {
   finished: boolean;
   moh: boolean;
   ringing: boolean;
-  /** The latest snapshot not written to the channel yet (see saveState). */
+  /** The latest snapshot not written to the channel yet (see writeState). */
   unsavedState?: string;
-  savingState?: boolean;
+  /** The write in progress, if any: writes go one at a time, in order. */
+  stateWrite?: Promise<void>;
 }
 
 /** How long a caller's hang-up waits for the end of its recording before being reported anyway. */
@@ -372,7 +373,7 @@ export class AsteriskCalls {
       call.playbacks.delete(ariPlaybackId);
       call.interruptible.delete(ariPlaybackId);
       if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
-      this.flushState(call);
+      void this.writeState(call);
       return;
     }
   }
@@ -390,7 +391,7 @@ export class AsteriskCalls {
         cause,
       });
       if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
-      this.flushState(call);
+      void this.writeState(call);
       return;
     }
   }
@@ -398,8 +399,9 @@ export class AsteriskCalls {
   // ── flow actions → ARI ─────────────────────────────────────────────────────
 
   /** Runs a call's actions in order; a failing request is logged, never thrown at the flow. */
-  async execute(callId: string, actions: Action[]): Promise<void> {
+  async execute(callId: string, actions: Action[], state?: string): Promise<void> {
     const call = this.calls.get(callId);
+    if (call && state !== undefined && !call.finished) call.unsavedState = state;
     for (const action of actions) {
       // A finished call's last words still count: the outcome is journaled and
       // a too-short message deleted.
@@ -409,6 +411,8 @@ export class AsteriskCalls {
         continue;
       }
       try {
+        // The snapshot goes on the channel before a sound or a recording occupies it.
+        if (action.type === 'play' || action.type === 'record') await this.writeState(call);
         await this.perform(call, action);
       } catch (err) {
         this.log.warn({ callId, event: 'ari.action_failed', action: action.type, error: (err as Error).message }, `ARI ${action.type} failed`);
@@ -424,6 +428,7 @@ export class AsteriskCalls {
         }
       }
     }
+    if (call) void this.writeState(call);
   }
 
   private async discardRecording(callId: string, box: string, recordingId: string): Promise<void> {
@@ -461,7 +466,7 @@ export class AsteriskCalls {
         call.playbacks.delete(ariId);
         call.interruptible.delete(ariId);
         await this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId: ariId })).catch(() => undefined);
-        this.flushState(call);
+        void this.writeState(call);
         return;
       }
       case 'ringback':
@@ -737,34 +742,27 @@ export class AsteriskCalls {
   }
 
   /**
-   * Keeps the call's snapshot on its caller channel (for a next life of the
-   * daemon). Asterisk sets a channel variable from the channel's own queue of
-   * commands, behind a playback or a recording in progress: the request would
-   * wait (and hold one of Asterisk's HTTP sessions) for as long as the sound
-   * lasts. So the latest snapshot is written once the channel is idle, one write
-   * at a time; never awaited by the call's actions.
+   * Writes the call's latest snapshot (`execute`'s `state`) on its caller channel,
+   * for a next life of the daemon. Asterisk sets a channel variable from the
+   * channel's own queue of commands, behind a playback or a recording in progress:
+   * the request would wait (holding one of Asterisk's HTTP sessions) as long as the
+   * sound lasts. So it is written only while the channel is idle — before a sound
+   * or a recording starts, after a batch, when a sound ends — one write at a time.
    */
-  saveState(callId: string, text: string): void {
-    const call = this.calls.get(callId);
-    if (!call || call.finished || call.hungUp) return;
-    call.unsavedState = text;
-    this.flushState(call);
-  }
-
-  private flushState(call: CallRecord): void {
+  private async writeState(call: CallRecord): Promise<void> {
+    await call.stateWrite;
     const text = call.unsavedState;
-    if (text === undefined || call.savingState || call.finished || call.hungUp || call.playbacks.size > 0 || call.recordings.size > 0) return;
+    if (text === undefined || call.finished || call.hungUp || call.playbacks.size > 0 || call.recordings.size > 0) return;
     call.unsavedState = undefined;
-    call.savingState = true;
-    void this.ari
+    call.stateWrite = this.ari
       .request('set variable', (c) => c.channels.setChannelVar({ channelId: call.channelId, variable: CALL_STATE_VAR, value: text }))
-      .catch((err: Error) => {
-        if (!call.hungUp) this.log.warn({ callId: call.callId, event: 'call.state_not_saved', error: err.message }, 'could not keep the call state on its channel');
-      })
-      .finally(() => {
-        call.savingState = false;
-        this.flushState(call);
-      });
+      .then(
+        () => undefined,
+        (err: Error) => {
+          if (!call.hungUp) this.log.warn({ callId: call.callId, event: 'call.state_not_saved', error: err.message }, 'could not keep the call state on its channel');
+        },
+      );
+    await call.stateWrite;
   }
 
   /**

@@ -213,16 +213,14 @@ export class Daemon {
       if (a.type === 'journal') this.options.onJournal?.({ callId, step: a.step, reason: a.reason, ...a.data });
       else if (a.type === 'keepRecording') void this.options.messages?.keep(state, a);
     }
-    const previous = this.queues.get(callId) ?? Promise.resolve();
-    const next = previous.then(() => this.calls.execute(callId, actions));
     // What a next life of the daemon needs to pick the call up, kept on its channel
-    // once these actions are sent (never awaited by the next ones).
+    // (by the adapter, when the channel is idle), only when it changed.
     const snapshot = snapshotOf(state);
-    const text = snapshot && JSON.stringify(snapshot);
-    if (text !== undefined && text !== this.saved.get(callId)) {
-      this.saved.set(callId, text);
-      void next.then(() => this.calls.saveState(callId, text));
-    }
+    let text = snapshot && JSON.stringify(snapshot);
+    if (text === this.saved.get(callId)) text = undefined;
+    else if (text !== undefined) this.saved.set(callId, text);
+    const previous = this.queues.get(callId) ?? Promise.resolve();
+    const next = previous.then(() => this.calls.execute(callId, actions, text));
     this.queues.set(callId, next);
     if (isEnded(state)) void next.then(() => this.forget(callId));
     // Queue actions reach the dispatcher at once (not after the ARI requests), so
