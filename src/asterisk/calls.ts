@@ -99,6 +99,23 @@ interface CallRecord {
   stateWrite?: Promise<void>;
 }
 
+/** A call's record, the caller hearing `audio` (a resumed call may hear music or ringback already). */
+function newCallRecord(callId: string, channelId: string, audio: Adoption['audio']): CallRecord {
+  return {
+    callId,
+    channelId,
+    attempts: new Map(),
+    playbacks: new Map(),
+    interruptible: new Set(),
+    recordings: new Map(),
+    timers: new Map(),
+    hungUp: false,
+    finished: false,
+    moh: audio === 'music',
+    ringing: audio === 'ringback',
+  };
+}
+
 /** How long a caller's hang-up waits for the end of its recording before being reported anyway. */
 const RECORDING_SETTLE_MS = 3000;
 
@@ -229,19 +246,7 @@ export class AsteriskCalls {
       return;
     }
     const callId = this.newCallId();
-    const record: CallRecord = {
-      callId,
-      channelId: channel.id,
-      attempts: new Map(),
-      playbacks: new Map(),
-      interruptible: new Set(),
-      recordings: new Map(),
-      timers: new Map(),
-      hungUp: false,
-      finished: false,
-      moh: false,
-      ringing: false,
-    };
+    const record = newCallRecord(callId, channel.id, 'none');
     this.calls.set(callId, record);
     this.channelToCall.set(channel.id, callId);
     this.handlers.onIncoming({
@@ -774,19 +779,7 @@ export class AsteriskCalls {
    */
   private adoptCaller(orphan: OrphanCaller, legs: OrphanLeg[], adoption: Adoption): void {
     const callId = adoption.callId;
-    const call: CallRecord = {
-      callId,
-      channelId: orphan.channelId,
-      attempts: new Map(),
-      playbacks: new Map(),
-      interruptible: new Set(),
-      recordings: new Map(),
-      timers: new Map(),
-      hungUp: false,
-      finished: false,
-      moh: adoption.audio === 'music',
-      ringing: adoption.audio === 'ringback',
-    };
+    const call = newCallRecord(callId, orphan.channelId, adoption.audio);
     if (adoption.playbackId) call.playbacks.set(`${callId}.${adoption.playbackId}`, adoption.playbackId);
     this.calls.set(callId, call);
     this.channelToCall.set(orphan.channelId, callId);

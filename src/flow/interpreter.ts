@@ -9,7 +9,7 @@ import { bridgeTo, lifeTimerId, onLineFailed } from './line';
 import { onMenuDigit, onMenuPlaybackFinished, onMenuTimeout } from './menu';
 import { callerIdFor, normaliseNumber } from './numbers';
 import { describe, endCall, endWithSound, goto, onPlayingFinished } from './route';
-import type { CallState, Route } from './state';
+import { initialState, type CallState, type Route } from './state';
 import { Tx } from './tx';
 import { onRecordingFinished, onVoicemailPlaybackFinished } from './voicemail';
 
@@ -33,27 +33,7 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
   const plan = ctx.plan;
   const key = normaliseNumber(ctx.called, plan.country);
   const number = plan.numbers[key];
-  const initial: CallState = {
-    callId: ctx.callId,
-    ctx,
-    numberKey: number ? key : undefined,
-    callerId: callerIdFor(number?.label ?? '', ctx.caller, plan.country),
-    phase: { kind: 'starting' },
-    timers: {},
-    attempts: {},
-    playback: undefined,
-    audio: { kind: 'none' },
-    seq: 0,
-    hops: 0,
-    overflowedTo: [],
-    queued: undefined,
-    answered: undefined,
-    lastAnnouncement: undefined,
-    recording: undefined,
-    recordingStartedAt: undefined,
-    message: undefined,
-    outcome: undefined,
-  };
+  const initial = initialState(ctx, { numberKey: number ? key : undefined, callerId: callerIdFor(number?.label ?? '', ctx.caller, plan.country) });
   const tx = new Tx(initial, ctx.now);
   const base = { callId: ctx.callId, called: ctx.called, caller: ctx.caller, planVersion: plan.version };
   const beforeBridge = ctx.limits?.beforeBridgeMs ?? DEFAULT_LIMITS.beforeBridgeMs;

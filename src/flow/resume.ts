@@ -16,7 +16,7 @@ import { holdAudio } from './group';
 import { lifeTimerId, onLineFailed } from './line';
 import { enterMenu } from './menu';
 import { enterVoicemail } from './voicemail';
-import type { Audio, CallState, CallStateData } from './state';
+import { initialState, type Audio, type CallState } from './state';
 import type { Step } from './interpreter';
 import { Tx } from './tx';
 
@@ -147,27 +147,17 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
   if (p.kind === 'menu' && !plan.menus[p.menu]) return `menu ${p.menu} is not in plan ${plan.version}`;
   if (p.kind === 'voicemail' && !plan.voicemail[p.box]) return `voicemail box ${p.box} is not in plan ${plan.version}`;
 
-  const base: CallStateData = {
-    callId: snapshot.callId,
-    ctx: { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, now: snapshot.arrivedAt },
-    numberKey: snapshot.numberKey,
-    callerId: snapshot.callerId,
-    phase: { kind: 'starting' },
-    timers: {},
-    attempts: {},
-    playback: undefined,
-    audio: snapshot.audio,
-    seq: snapshot.seq,
-    hops: snapshot.hops,
-    overflowedTo: [...snapshot.overflowedTo],
-    queued: undefined,
-    answered: undefined,
-    lastAnnouncement: undefined,
-    recording: undefined,
-    recordingStartedAt: undefined,
-    message: undefined,
-    outcome: undefined,
-  };
+  const base = initialState(
+    { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, now: snapshot.arrivedAt },
+    {
+      numberKey: snapshot.numberKey,
+      callerId: snapshot.callerId,
+      audio: snapshot.audio,
+      seq: snapshot.seq,
+      hops: snapshot.hops,
+      overflowedTo: [...snapshot.overflowedTo],
+    },
+  );
   const tx = new Tx(base, now);
   const samePlan = plan.version === snapshot.planVersion;
   tx.journal(

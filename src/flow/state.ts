@@ -102,3 +102,30 @@ export type CallState = Readonly<CallStateData>;
 export function isEnded(state: CallState): boolean {
   return state.phase.kind === 'ended';
 }
+
+/** A call's state before its first destination; `over` sets what a resumed call carries over. */
+export function initialState(
+  ctx: CallContext,
+  over: Pick<CallStateData, 'numberKey' | 'callerId'> & Partial<Pick<CallStateData, 'audio' | 'seq' | 'hops' | 'overflowedTo'>>,
+): CallStateData {
+  return {
+    callId: ctx.callId,
+    ctx,
+    phase: { kind: 'starting' },
+    timers: {},
+    attempts: {},
+    playback: undefined,
+    audio: { kind: 'none' },
+    seq: 0,
+    hops: 0,
+    overflowedTo: [],
+    queued: undefined,
+    answered: undefined,
+    lastAnnouncement: undefined,
+    recording: undefined,
+    recordingStartedAt: undefined,
+    message: undefined,
+    outcome: undefined,
+    ...over,
+  };
+}
