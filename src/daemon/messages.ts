@@ -41,10 +41,11 @@ export class MessageKeeper {
   }
 
   /**
-   * The message-waiting lamps follow the boxes from now on: every box is set now
-   * (`boxes`; again after each call with a new plan or a reconnection, when
-   * Asterisk may have forgotten), then on every new message, and every few
-   * seconds for what changed outside the daemon (messages heard or deleted).
+   * The message-waiting lamps of `boxes` (the plan's) follow their messages from
+   * now on: every box is set now (the daemon calls this at each connection to
+   * Asterisk, which may have restarted and forgotten), then at every new message,
+   * and every ACCUEIL_MWI_POLL_MS for what changed outside the daemon (messages
+   * heard or deleted with the CLI).
    */
   lamps(setter: LampSetter, boxes: string[]): void {
     this.lamp = setter;
@@ -104,7 +105,7 @@ export class MessageKeeper {
         callId: ctx.callId,
       });
       this.log.info({ callId: ctx.callId, event: 'voicemail.stored', box: action.box, messageId: message.id, path: message.audioPath }, `message ${message.id} stored in ${action.box}`);
-      await this.refreshLamps(action.box);
+      void this.refreshLamps(action.box); // not awaited: a slow lamp must not delay the mail
       const box = plan.voicemail[action.box];
       if (box) await this.notifier.notify(message, box);
     } catch (err) {
