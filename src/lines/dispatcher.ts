@@ -59,6 +59,13 @@ export interface WaitingCaller {
  */
 export const MIN_FAILURE_PAUSE_MS = 1_000;
 
+/**
+ * A line is not presented to a caller whose maximum wait ends sooner than this
+ * (or than half its maximum wait, for very short ones): the phone would ring for
+ * an instant and be cancelled. The caller goes to its overflow at its deadline.
+ */
+export const MIN_PRESENTATION_MS = 2_000;
+
 interface Caller {
   readonly id: string;
   readonly group: QueueGroup;
@@ -234,6 +241,7 @@ export class Dispatcher {
         this.remove(caller.id);
         continue;
       }
+      if (caller.deadline - now < Math.min(MIN_PRESENTATION_MS, (caller.deadline - caller.since) / 2)) continue; // too late to ring a phone
       const picked = this.pick(caller, now);
       for (const line of picked) {
         this.line(line).reservedBy = caller.id;

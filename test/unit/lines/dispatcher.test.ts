@@ -1,7 +1,7 @@
 // The waiting queue's decisions: who is presented to which line, and when.
 
 import { deviceStatus, linesOfDevice } from '../../../src/lines/device-state';
-import { describeOverflow, Dispatcher, MIN_FAILURE_PAUSE_MS, rotate, type QueueGroup } from '../../../src/lines/dispatcher';
+import { describeOverflow, Dispatcher, MIN_FAILURE_PAUSE_MS, MIN_PRESENTATION_MS, rotate, type QueueGroup } from '../../../src/lines/dispatcher';
 
 const S = 1000;
 const T0 = Date.parse('2026-03-02T09:00:00+01:00');
@@ -255,10 +255,31 @@ describe('max wait', () => {
   test('a caller leaving at max wait while presented frees the line for the next caller', () => {
     const d = new Dispatcher();
     d.enqueue('c1', martin, at(0), at(45));
-    d.enqueue('c2', durand, at(1), at(46));
+    d.enqueue('c2', durand, at(1), at(50));
     expect(offersOf(d, at(1))).toEqual([['c1', ['secretariat']]]);
     d.dequeue('c1', at(45));
     expect(offersOf(d, at(45))).toEqual([['c2', ['secretariat']]]);
+  });
+
+  test('a line that frees less than 2 s before a caller\'s max wait ends is not presented to it (the phone would ring an instant)', () => {
+    const d = new Dispatcher();
+    d.deviceState('secretariat', 'INUSE', at(0));
+    d.enqueue('late', martin, at(0), at(45));
+    d.enqueue('next', durand, at(1), at(46));
+    d.deviceState('secretariat', 'NOT_INUSE', at(43.5));
+    // late has 1.5 s left: skipped; next has 2.5 s left: presented.
+    expect(offersOf(d, at(43.5))).toEqual([['next', ['secretariat']]]);
+    expect(d.waiting().map((w) => w.callerId)).toEqual(['late', 'next']);
+    expect(MIN_PRESENTATION_MS).toBe(2000);
+  });
+
+  test('a very short max wait still gets presentations in its first half', () => {
+    const d = new Dispatcher();
+    d.enqueue('quick', { ...martin }, at(0), at(3));
+    expect(offersOf(d, at(1.4))).toEqual([['quick', ['secretariat']]]);
+    const d2 = new Dispatcher();
+    d2.enqueue('quick', { ...martin }, at(0), at(3));
+    expect(offersOf(d2, at(1.6))).toEqual([]);
   });
 });
 
