@@ -166,11 +166,7 @@ export class Dispatcher {
       last: undefined,
     };
     this.callers.set(callerId, caller);
-    for (const line of ringing) {
-      this.line(line).reservedBy = callerId;
-      caller.reserved.add(line);
-      caller.last = line;
-    }
+    for (const line of ringing) this.reserve(caller, line);
   }
 
   /**
@@ -243,11 +239,7 @@ export class Dispatcher {
       }
       if (caller.deadline - now < Math.min(MIN_PRESENTATION_MS, (caller.deadline - caller.since) / 2)) continue; // too late to ring a phone
       const picked = this.pick(caller, now);
-      for (const line of picked) {
-        this.line(line).reservedBy = caller.id;
-        caller.reserved.add(line);
-        caller.last = line;
-      }
+      for (const line of picked) this.reserve(caller, line);
       if (picked.length) offers.push({ callerId: caller.id, group: caller.group.name, lines: picked });
     }
     return { offers, overflows, nextWakeAt: this.nextWakeAt(now) };
@@ -311,6 +303,13 @@ export class Dispatcher {
       this.lines.set(name, rec);
     }
     return rec;
+  }
+
+  /** The line is presented to this caller (ringing for it) until released or the caller leaves. */
+  private reserve(caller: Caller, line: string): void {
+    this.line(line).reservedBy = caller.id;
+    caller.reserved.add(line);
+    caller.last = line;
   }
 
   private remove(callerId: string): void {
