@@ -189,12 +189,10 @@ export class Daemon {
     const resumed = resumeCall(snapshot, plan, this.now());
     if (typeof resumed === 'string') return resumed;
     const callId = snapshot.callId;
-    const attempts: Record<string, number> = {};
-    for (const id of resumed.attemptIds) attempts[id] = snapshot.attempts[id]?.ringUntil ?? 0;
     return {
       callId,
       audio: snapshot.audio.kind,
-      attempts,
+      attempts: resumed.attempts,
       ...(snapshot.playbackId ? { playbackId: snapshot.playbackId } : {}),
       begin: () => this.apply(callId, resumed.state, resumed.actions),
     };

@@ -130,8 +130,11 @@ export function parseSnapshot(text: string): CallSnapshot | string {
 }
 
 export interface Resumed extends Step {
-  /** The attempts the call still waits for: the executor reports each leg's fate (answered, gone) as events. */
-  attemptIds: string[];
+  /**
+   * The attempts the call still waits for, each with the end of its ring time: the
+   * executor reports each leg's fate (answered, gone) as events.
+   */
+  attempts: Record<string, number>;
 }
 
 /**
@@ -169,27 +172,27 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
   if (snapshot.playbackId) tx.emit({ type: 'stopPlayback', playbackId: snapshot.playbackId });
   tx.startTimer({ kind: 'life' }, snapshot.arrivedAt + DEFAULT_LIMITS.beforeBridgeMs, lifeTimerId(snapshot.callId));
 
-  let attemptIds: string[] = [];
+  let attempts: Record<string, number> = {};
   switch (p.kind) {
     case 'group': {
       const g = plan.groups[p.group]!;
       tx.s.phase = { kind: 'group', group: p.group, enteredAt: p.enteredAt, deadline: p.deadline, messagePlaying: false };
       tx.setAudio(holdAudio(g));
-      attemptIds = keepAttempts(tx, snapshot, (a) => a.group === p.group);
+      attempts = keepAttempts(tx, snapshot, (a) => a.group === p.group);
       tx.startTimer({ kind: 'maxWait' }, p.deadline);
       if (g.hold.message && g.hold.every) tx.startTimer({ kind: 'holdMessage' }, now + g.hold.every);
       // Same place in the queue (its arrival in the group), same deadline, same lines ringing.
       tx.s.queued = p.group;
-      const ringing = attemptIds.map((id) => tx.s.attempts[id]!.line);
+      const ringing = Object.keys(attempts).map((id) => tx.s.attempts[id]!.line);
       tx.emit({ type: 'enqueue', group: p.group, deadline: p.deadline, since: p.enteredAt, ringing });
       break;
     }
     case 'line':
       tx.s.phase = { kind: 'line', line: p.line, then: p.then };
       tx.setAudio({ kind: 'ringback' });
-      attemptIds = keepAttempts(tx, snapshot, (a) => a.line === p.line && a.group === undefined);
+      attempts = keepAttempts(tx, snapshot, (a) => a.line === p.line && a.group === undefined);
       // No leg to wait for: the line did not take the call, go where a failure goes.
-      if (attemptIds.length === 0) onLineFailed(tx, 'failed');
+      if (Object.keys(attempts).length === 0) onLineFailed(tx, 'failed');
       break;
     case 'menu':
       enterMenu(tx, p.menu);
@@ -198,17 +201,17 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
       enterVoicemail(tx, p.box);
       break;
   }
-  return { ...tx.done(), attemptIds };
+  return { ...tx.done(), attempts };
 }
 
 /** The snapshot's attempts that still belong to the phase, with their ring timers at their original end. */
-function keepAttempts(tx: Tx, snapshot: CallSnapshot, belongs: (a: SnapshotAttempt) => boolean): string[] {
-  const kept: string[] = [];
+function keepAttempts(tx: Tx, snapshot: CallSnapshot, belongs: (a: SnapshotAttempt) => boolean): Record<string, number> {
+  const kept: Record<string, number> = {};
   for (const [id, a] of Object.entries(snapshot.attempts)) {
     if (!belongs(a)) continue;
     tx.s.attempts[id] = a.group === undefined ? { line: a.line, startedAt: a.startedAt } : { line: a.line, startedAt: a.startedAt, group: a.group };
     tx.startTimer({ kind: 'ring', attemptId: id }, a.ringUntil);
-    kept.push(id);
+    kept[id] = a.ringUntil;
   }
   return kept;
 }

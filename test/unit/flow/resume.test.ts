@@ -85,7 +85,7 @@ describe('a waiting caller picked up again', () => {
   test('same place (its arrival in the group), same deadline, the ringing line still reserved to it; hold music not restarted', () => {
     const { state, attemptId } = waitingAndRinging();
     const r = resumed(viaChannel(state), groupPlan(), T0 + 9 * S);
-    expect(r.attemptIds).toEqual([attemptId]);
+    expect(r.attempts).toEqual({ [attemptId]: T0 + 20 * S });
     expect(ofType(r.actions, 'enqueue')).toEqual([{ type: 'enqueue', group: 'g', deadline: T0 + 40 * S, since: T0, ringing: ['secretariat'] }]);
     const timers = ofType(r.actions, 'startTimer').map((t) => [t.timerId, t.at]);
     expect(timers).toEqual(
@@ -189,7 +189,7 @@ describe('other moments picked up again', () => {
     const start = startCall(ctx(plan), alwaysOpen);
     const attemptId = ofType(start.actions, 'dial')[0]?.attemptId ?? '';
     const r = resumed(viaChannel(start.state), plan, T0 + 5 * S);
-    expect(r.attemptIds).toEqual([attemptId]);
+    expect(r.attempts).toEqual({ [attemptId]: T0 + 20 * S });
     expect(ofType(r.actions, 'startTimer').some((t) => t.at === T0 + 20 * S)).toBe(true);
     expect(ofType(r.actions, 'ringback')).toEqual([]);
     const f = handleEvent(r.state, { type: 'attemptFailed', attemptId, cause: 'noanswer' }, T0 + 6 * S);
