@@ -21,7 +21,9 @@ RUN groupadd --system --gid "${ASTERISK_GID}" asterisk \
 # The package list is read from the recipe, never copied here. apt's defaults
 # (recommends included) as mmdebstrap uses them for the sandbox.
 COPY asterisk/packages.txt /tmp/packages.txt
-RUN apt-get update \
+# non-free as in the sandbox: SVOX Pico (libttspico-utils) for text announcements.
+RUN sed -i 's/^Components: main$/Components: main non-free/' /etc/apt/sources.list.d/debian.sources \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y $(grep -v '^#' /tmp/packages.txt | sed '/^$/d') \
  && rm -rf /var/lib/apt/lists/* /tmp/packages.txt
 

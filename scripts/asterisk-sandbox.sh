@@ -51,7 +51,8 @@ build_rootfs() {
   rm -rf "$tmp"
   say "building the Asterisk root filesystem (Debian sid: $(packages)) — first time only"
   local t0=$SECONDS
-  if ! mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+  # non-free: SVOX Pico (libttspico-utils), the French voice of the text announcements.
+  if ! mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' --components=main,non-free \
       --include="$(packages)" sid "$tmp" "$mirror" >"$base/build.log" 2>&1; then
     rm -rf "$tmp"
     tail -5 "$base/build.log" >&2
