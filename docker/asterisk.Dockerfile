@@ -5,9 +5,12 @@
 # asterisk/install-config.sh, with the "production" overlay (phones register,
 # trunk and passwords from the environment, rendered at start by the entrypoint).
 #   docker build -f docker/asterisk.Dockerfile -t accueil-asterisk .
+# DEBIAN_IMAGE: Debian sid, the official image by default (scripts/images.sh
+# builds an equivalent one with mmdebstrap when no registry is reachable).
 # test/unit/ops/recipe.test.ts checks this file keeps to that recipe.
 
-FROM debian:sid
+ARG DEBIAN_IMAGE=debian:sid
+FROM ${DEBIAN_IMAGE}
 
 # A fixed uid/gid for the asterisk user (created before the package, whose
 # postinst then reuses it): the daemon's container joins this group to read

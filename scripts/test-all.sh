@@ -19,7 +19,7 @@ trap cleanup EXIT
 
 report=$(mktemp /tmp/accueil-jest-XXXXXX.json)
 npx tsc --noEmit -p tsconfig.json >&2; typecheck=$?
-npx jest --runInBand --json --outputFile="$report" "$@" >&2; jest_status=$?
+npx jest --selectProjects unit e2e --runInBand --json --outputFile="$report" "$@" >&2; jest_status=$?
 cleanup; started_here=   # stop Asterisk now, so the summary stays the last line
 
 node -e '

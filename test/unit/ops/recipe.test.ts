@@ -1,8 +1,9 @@
 // The Docker images, compose.yaml and the sandbox share one recipe: this test
-// fails when they drift apart (no Docker engine runs in CI, so the files are
-// read and checked here rather than built).
+// fails when they drift apart. The files are read and checked here; the images
+// themselves are built and run by test/images/ (scripts/images.sh test).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 
@@ -11,8 +12,10 @@ const read = (rel: string): string => fs.readFileSync(path.join(REPO, rel), 'utf
 const exists = (rel: string): boolean => fs.existsSync(path.join(REPO, rel));
 
 const asteriskDockerfile = read('docker/asterisk.Dockerfile');
-const accueilDockerfile = read('docker/accueil.Dockerfile');
+const accueilDockerfile = read('Dockerfile');
+const accueilPackagesFile = path.join(REPO, 'docker/accueil-packages.txt');
 const sandboxScript = read('scripts/asterisk-sandbox.sh');
+const imagesScript = read('scripts/images.sh');
 const compose = parse(read('compose.yaml')) as {
   services: Record<string, {
     build?: { context: string; dockerfile: string };
@@ -60,9 +63,14 @@ describe('the Asterisk image is built from the sandbox recipe', () => {
   const steps = instructions(asteriskDockerfile);
   const packagesFile = path.join(REPO, 'asterisk/packages.txt');
 
-  test('Debian sid, as the sandbox (mmdebstrap … sid)', () => {
-    expect(steps.filter((s) => s.op === 'FROM').map((s) => s.args)).toEqual(['debian:sid']);
+  test('Debian sid, as the sandbox (mmdebstrap … sid): debian:sid unless a local base is given', () => {
+    expect(steps.filter((s) => s.op === 'FROM').map((s) => s.args)).toEqual(['${DEBIAN_IMAGE}']);
+    expect(steps.filter((s) => s.op === 'ARG' && /^DEBIAN_IMAGE\b/.test(s.args)).map((s) => s.args)).toEqual(['DEBIAN_IMAGE=debian:sid']);
+    expect(steps.findIndex((s) => s.op === 'ARG' && /^DEBIAN_IMAGE\b/.test(s.args))).toBeLessThan(steps.findIndex((s) => s.op === 'FROM'));
     expect(sandboxScript).toMatch(/mmdebstrap [^\n]*\\\n[^\n]*\bsid\b/);
+    // The local base of scripts/images.sh is sid too, given as DEBIAN_IMAGE.
+    expect(imagesScript).toMatch(/mmdebstrap [^\n]*\\\n[^\n]*\bsid\b/);
+    expect(imagesScript).toMatch(/build_image "\$ASTERISK_IMAGE" docker\/asterisk\.Dockerfile "DEBIAN_IMAGE=\$debian"/);
   });
 
   test('it installs exactly asterisk/packages.txt, read from the file (not a copy of its names)', () => {
@@ -136,6 +144,14 @@ describe('the daemon image', () => {
   test('Node 24 LTS (bookworm-slim), multi-stage: built with tsc, production dependencies only', () => {
     expect(accueilDockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(steps.filter((s) => s.op === 'FROM').length).toBeGreaterThanOrEqual(3);
+    // Every stage starts from NODE_IMAGE or from an earlier stage (scripts/images.sh gives a local NODE_IMAGE).
+    const stages: string[] = [];
+    for (const from of steps.filter((s) => s.op === 'FROM')) {
+      const [image, as, name] = from.args.split(/\s+/);
+      expect(['${NODE_IMAGE}', ...stages]).toContain(image);
+      if (as?.toUpperCase() === 'AS' && name) stages.push(name);
+    }
+    expect(imagesScript).toMatch(/build_image "\$DAEMON_IMAGE" Dockerfile "NODE_IMAGE=\$node"/);
     expect(steps.some((s) => s.op === 'RUN' && /npm run build/.test(s.args))).toBe(true);
     expect(steps.some((s) => s.op === 'RUN' && /npm ci --omit=dev/.test(s.args))).toBe(true);
     expect(JSON.parse(read('package.json')).scripts.build).toMatch(/^tsc /);
@@ -143,6 +159,33 @@ describe('the daemon image', () => {
     const final = accueilDockerfile.slice(accueilDockerfile.lastIndexOf('\nFROM '));
     expect(final).toMatch(/COPY --from=deps \S*node_modules/);
     expect(final).toMatch(/COPY --from=build \S*dist/);
+  });
+
+  test('native addons compile in the build stages; the final image has no compiler', () => {
+    const stageOf = (name: string): string => {
+      const start = accueilDockerfile.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+      expect(start).toBeGreaterThanOrEqual(0);
+      const next = accueilDockerfile.indexOf('\nFROM ', start + 1);
+      return accueilDockerfile.slice(start, next < 0 ? undefined : next);
+    };
+    expect(stageOf('toolchain')).toMatch(/apt-get install [^\n]*\bpython3 make g\+\+/);
+    for (const stage of ['build', 'deps']) expect(stageOf(stage)).toMatch(/^FROM toolchain AS /);
+    const final = accueilDockerfile.slice(accueilDockerfile.lastIndexOf('\nFROM '));
+    expect(final).not.toMatch(/\b(g\+\+|gcc|make|python3|build-essential)\b/);
+  });
+
+  test('it installs exactly docker/accueil-packages.txt, read from the file, with non-free enabled', () => {
+    const copy = steps.find((s) => s.op === 'COPY' && s.args.startsWith('docker/accueil-packages.txt '));
+    expect(copy?.args).toBe('docker/accueil-packages.txt /tmp/packages.txt');
+    const install = steps.filter((s) => s.op === 'RUN' && /packages\.txt/.test(s.args));
+    expect(install).toHaveLength(1);
+    const sub = /apt-get install[^$]*\$\((.*?packages\.txt[^)]*)\)/.exec(install[0]!.args);
+    expect(sub).not.toBeNull();
+    const names = runPipeline(sub![1]!, accueilPackagesFile);
+    // The offline voices of the text announcements.
+    expect(names).toEqual(expect.arrayContaining(['libttspico-utils', 'espeak-ng', 'sox']));
+    for (const name of names) expect(install[0]!.args).not.toMatch(new RegExp(`\\s${name.replace(/[-+.]/g, '\\$&')}(\\s|$)`));
+    expect(install[0]!.args).toMatch(/sed -i 's\/\^Components: main\$\/Components: main non-free\/' \/etc\/apt\/sources\.list\.d\/debian\.sources/);
   });
 
   test('runs as a non-root user, checks /healthz, never fetches packages at run time', () => {
@@ -170,7 +213,9 @@ describe('the daemon image', () => {
 describe('compose.yaml', () => {
   const services = compose.services;
 
-  test('builds both images from files of the repository', () => {
+  test('builds both images from files of the repository (the daemon from the Dockerfile at the top)', () => {
+    expect(services.accueil?.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    expect(services.asterisk?.build).toEqual({ context: '.', dockerfile: 'docker/asterisk.Dockerfile' });
     for (const name of ['asterisk', 'accueil']) {
       const build = services[name]?.build;
       expect(build).toBeDefined();
@@ -242,8 +287,39 @@ describe('compose.yaml', () => {
   });
 });
 
+describe('the local bases of scripts/images.sh stand for the public images', () => {
+  /** Runs one of the script's base hooks on a fresh folder standing for the base's root. */
+  function runHook(name: string): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-base-'));
+    const body = new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?\\n\\}$`, 'm').exec(imagesScript)?.[0];
+    expect(body).toBeDefined();
+    execFileSync('bash', ['-c', `${body}\n${name} "$1"`, 'hook', root]);
+    return root;
+  }
+
+  test('debian.sources as the official image has it, so both recipes\' non-free sed applies', () => {
+    const root = runHook('official_sources_hook');
+    const sources = path.join(root, 'etc/apt/sources.list.d/debian.sources');
+    expect(fs.readFileSync(sources, 'utf8')).toMatch(/^Suites: sid$/m);
+    for (const dockerfile of [asteriskDockerfile, accueilDockerfile]) {
+      const sed = /sed -i '([^']+)' \/etc\/apt\/sources\.list\.d\/debian\.sources/.exec(dockerfile)?.[1];
+      expect(sed).toBeDefined();
+      const out = execFileSync('sed', [sed!, sources], { encoding: 'utf8' });
+      expect(out).toMatch(/^Components: main non-free$/m);
+    }
+  });
+
+  test('the node base has the official image\'s "node" user (uid and gid 1000), which the Dockerfile uses', () => {
+    const body = /^node_user_hook\(\) \{\n([\s\S]*?)\n\}$/m.exec(imagesScript)?.[1] ?? '';
+    expect(body).toMatch(/groupadd --gid 1000 node/);
+    expect(body).toMatch(/useradd --uid 1000 --gid node /);
+    expect(imagesScript).toMatch(/make_base node "nodejs,npm" official_sources_hook node_user_hook/);
+    expect(accueilDockerfile).toMatch(/^USER node$/m);
+  });
+});
+
 describe('shell scripts parse', () => {
-  test.each(['docker/asterisk-entrypoint.sh', 'asterisk/install-config.sh', 'scripts/asterisk-sandbox.sh'])('bash -n %s', (file) => {
+  test.each(['docker/asterisk-entrypoint.sh', 'asterisk/install-config.sh', 'scripts/asterisk-sandbox.sh', 'scripts/images.sh', 'test/images/run.sh', 'test/images/harness/in-image.sh'])('bash -n %s', (file) => {
     expect(() => execFileSync('bash', ['-n', path.join(REPO, file)])).not.toThrow();
   });
 });

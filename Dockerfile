@@ -1,13 +1,22 @@
 # syntax=docker/dockerfile:1
 # Accueil, the daemon. Build from the repository root:
-#   docker build -f docker/accueil.Dockerfile -t accueil .
-# Node 24 LTS here; the code also runs on Node 20 (package.json engines).
-# Three stages: compile TypeScript with the dev dependencies, install the
-# production dependencies alone, then copy just those two into a clean image.
+#   docker build -t accueil .          (or: podman build -t accueil .)
+# Node 24 LTS. NODE_IMAGE is any Debian-based image with node 24 and npm and a
+# "node" user (uid 1000): the official node image by default; scripts/images.sh
+# builds one from Debian's own nodejs when no registry is reachable.
+# Stages: a toolchain for native addons, TypeScript compiled with the dev
+# dependencies, the production dependencies alone, then a clean image with
+# just those two and the packages of docker/accueil-packages.txt.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+# Native addons (node-gyp) compile here, never in the final image.
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+
+FROM toolchain AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -15,7 +24,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM ${NODE_IMAGE} AS deps
+FROM toolchain AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -23,6 +32,13 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${NODE_IMAGE}
 LABEL org.opencontainers.image.title="accueil" \
       org.opencontainers.image.description="Phone reception daemon attached to Asterisk through ARI"
+# The programs the daemon runs (the offline voices of text announcements): one
+# package a line in docker/accueil-packages.txt; non-free for SVOX Pico.
+COPY docker/accueil-packages.txt /tmp/packages.txt
+RUN sed -i 's/^Components: main$/Components: main non-free/' /etc/apt/sources.list.d/debian.sources \
+ && apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(grep -v '^#' /tmp/packages.txt | sed '/^$/d') \
+ && rm -rf /var/lib/apt/lists/* /tmp/packages.txt
 ENV NODE_ENV=production \
     ACCUEIL_LOG_FORMAT=json \
     ACCUEIL_HTTP_HOST=0.0.0.0 \
