@@ -1,5 +1,6 @@
 // Two projects: `unit` is the pure core (fast, no I/O beyond temp files),
-// `e2e` needs the sandbox Asterisk (`npm run asterisk:up`) and SIPp.
+// `e2e` needs the sandbox Asterisk (`npm run asterisk:up`) and SIPp, `images`
+// the built images (`scripts/images.sh test`).
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   projects: [
@@ -13,6 +14,14 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
+    },
+    {
+      // The built images run from their filesystems: scripts/images.sh test only.
+      displayName: 'images',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/images'],
       transform: { '^.+\\.ts$': tsJest },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },

@@ -12,13 +12,14 @@
 #
 # Everything lives in ACCUEIL_IMAGES_DIR (default /var/cache/accueil/images):
 # podman's storage, the bases' tarballs, the exported filesystems.
-# DEBIAN_MIRROR (default http://deb.debian.org/debian). Debian host, as root.
+# DEBIAN_MIRROR (default http://deb.debian.org/debian), ACCUEIL_HOST_CA (the CA bundle
+# the build steps trust, default the host's). Debian host, as root.
 # ACCUEIL_IMAGES_REPORTS=DIR: `test` leaves its jest JSON reports there (scripts/test-all.sh sums them).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 base=${ACCUEIL_IMAGES_DIR:-/var/cache/accueil/images}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-lock=/tmp/accueil-e2e.lock   # the sandbox's: the call test uses the same SIP/ARI ports
+host_ca=${ACCUEIL_HOST_CA:-/etc/ssl/certs/ca-certificates.crt}
 
 # The names compose.yaml gives the images (its services' image: fields).
 DAEMON_IMAGE=localhost/accueil:local
@@ -49,7 +50,8 @@ preflight() {
 
 # --- local bases: what the public images give a user who has a registry ---------
 
-# Like the official debian:sid image: apt, and its deb822 sources with "main" only
+# Like the official debian:sid image (minbase: the "required" packages, passwd
+# among them), and its deb822 sources with "main" only
 # (docker/asterisk.Dockerfile adds non-free itself, as it must on the public image).
 official_sources_hook() {
   rm -f "$1/etc/apt/sources.list"
@@ -78,7 +80,7 @@ make_base() {
   [ -n "$include" ] && args+=(--include="$include")
   # Each hook runs in a shell of its own, given the function's text.
   for h in "${hooks[@]}"; do args+=(--customize-hook="$(declare -f "$h"); $h \"\$1\""); done
-  if ! mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' --components=main \
+  if ! mmdebstrap --variant=minbase --aptopt='Acquire::Check-Valid-Until "false"' --components=main \
       "${args[@]}" sid "$tar.part.tar" "$mirror" >"$log" 2>&1; then
     rm -f "$tar.part.tar"; tail -5 "$log" >&2
     die "mmdebstrap failed for the base $name (full log: $log)"
@@ -105,9 +107,10 @@ inputs_hash() {
   } | sha256sum | cut -c1-12
 }
 
-# build_image IMAGE DOCKERFILE BUILD-ARG=BASE
+# build_image IMAGE DOCKERFILE BUILD-ARG=BASE [PODMAN-BUILD-OPTION…]
 build_image() {
   local image=$1 dockerfile=$2 arg=$3 hash t0=$SECONDS log
+  local extra=("${@:4}")
   hash=$(inputs_hash "$dockerfile" "${arg#*=}")
   if [ "$(pm image inspect --format '{{index .Labels "org.accueil.inputs"}}' "$image" 2>/dev/null || true)" = "$hash" ]; then
     say "$image is up to date (inputs $hash)"
@@ -115,7 +118,7 @@ build_image() {
     log="$base/build-$(basename "$dockerfile").log"
     say "building $image from $dockerfile on ${arg#*=} (log: $log)"
     # --format docker keeps HEALTHCHECK (the OCI format has no such field).
-    if ! pm build --isolation chroot --format docker --layers --build-arg "$arg" \
+    if ! pm build --isolation chroot --format docker --layers --build-arg "$arg" "${extra[@]}" \
         --label "org.accueil.inputs=$hash" -f "$repo/$dockerfile" -t "$image" "$repo" >"$log" 2>&1; then
       tail -20 "$log" >&2
       die "podman build of $dockerfile failed (full log: $log)"
@@ -131,10 +134,10 @@ build() {
   local debian node t0=$SECONDS
   debian=$(make_base debian "" official_sources_hook)
   node=$(make_base node "nodejs,npm" official_sources_hook node_user_hook)
-  build_image "$DAEMON_IMAGE" Dockerfile "NODE_IMAGE=$node"
+  # npm's steps trust the host's CA bundle (a TLS-intercepting proxy in front of the
+  # registry): bound over the base's own for the build only, never in a layer.
+  build_image "$DAEMON_IMAGE" Dockerfile "NODE_IMAGE=$node" -v "$host_ca:/etc/ssl/certs/ca-certificates.crt:ro"
   build_image "$ASTERISK_IMAGE" docker/asterisk.Dockerfile "DEBIAN_IMAGE=$debian"
-  # Layers of replaced builds: not reused once the tag moved.
-  pm image prune -f >/dev/null 2>&1 || true
   say "images ready in $((SECONDS - t0)) s"
 }
 

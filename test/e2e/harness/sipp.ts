@@ -83,7 +83,7 @@ export function parseMessages(file: string): SipMessage[] {
   return out;
 }
 
-abstract class SippProcess {
+export abstract class SippProcess {
   protected child: ChildProcess | undefined;
   readonly messageFile: string;
   protected output = '';
