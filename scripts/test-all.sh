@@ -4,6 +4,9 @@
 # prints one last line "N passed, N failed" from jest's JSON summary.
 #   npm test                 (as root on Debian; see README)
 #   npm test -- -t fallback  (extra arguments go to jest)
+#   ACCUEIL_TEST_IMAGES=1 npm test   also builds both images (scripts/images.sh, cached)
+#                            and runs what they contain (test/images/run.sh); the
+#                            last line then counts those tests too (.ci/run does this)
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -22,10 +25,26 @@ npx tsc --noEmit -p tsconfig.json >&2; typecheck=$?
 npx jest --selectProjects unit e2e --runInBand --json --outputFile="$report" "$@" >&2; jest_status=$?
 cleanup; started_here=   # stop Asterisk now, so the summary stays the last line
 
+# The images' tests bind the sandbox's ports: only once the sandbox is down.
+reports=("$report")
+images_status=0
+if [ -n "${ACCUEIL_TEST_IMAGES:-}" ]; then
+  images_reports=$(mktemp -d /tmp/accueil-images-reports-XXXXXX)
+  ACCUEIL_IMAGES_REPORTS=$images_reports bash scripts/images.sh test >&2; images_status=$?
+  reports+=("$images_reports/unit-on-image.json" "$images_reports/call.json")
+fi
+
 node -e '
-  const r = require(process.argv[1]);
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' "$report" || { echo "test: no jest report (jest crashed?)"; exit 1; }
-rm -f "$report"
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) { console.error(`test: no jest report ${file} (jest crashed?)`); failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
+  }
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "${reports[@]}" || { echo "test: no jest report (jest crashed?)"; exit 1; }
+rm -f "$report"; [ -n "${images_reports:-}" ] && rm -rf "$images_reports"
 [ $typecheck -eq 0 ] || { echo "test: type check failed" >&2; exit 1; }
-exit $jest_status
+[ $jest_status -eq 0 ] || exit $jest_status
+exit $images_status

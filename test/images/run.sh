@@ -32,11 +32,13 @@ mkdir -p "$work/src"
 find "$work/src" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
 tar -C "$repo" --exclude=./node_modules --exclude=./.git --exclude=./dist --exclude=./coverage -cf - . | tar -C "$work/src" -xf -
 # As a container of the daemon image would (in-image.sh: its own writable layer),
-# as root, the sources at /src, the host's network and resolver (npm's registry).
+# as root, the sources at /src, the host's network, resolver and CA bundle (npm's
+# registry behind a TLS-intercepting proxy here).
 unit_in_image() {
   local run; run=$(mktemp -d /tmp/accueil-unit-on-image-XXXXXX)
   printf 'PATH=/usr/local/bin:/usr/bin:/bin\nHOME=/root\nCI=1\n' > "$run/env"
-  printf '%s /src rw\n/etc/resolv.conf /etc/resolv.conf ro\n' "$work/src" > "$run/mounts"
+  printf '%s /src rw\n/etc/resolv.conf /etc/resolv.conf ro\n%s /etc/ssl/certs/ca-certificates.crt ro\n' \
+    "$work/src" "${ACCUEIL_HOST_CA:-/etc/ssl/certs/ca-certificates.crt}" > "$run/mounts"
   bash "$repo/test/images/harness/in-image.sh" "$run/ctr" "$daemon_root" 0:0 0 /src "$run/env" "$run/mounts" -- "$@"
   local status=$?
   rm -rf "$run"
