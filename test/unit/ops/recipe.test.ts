@@ -275,6 +275,38 @@ describe('compose.yaml', () => {
     for (const phone of phones) expect(Object.keys(env)).toContain(`ACCUEIL_PHONE_PASSWORD_${phone.replace(/-/g, '_').toUpperCase()}`);
   });
 
+  test('each service publishes only ports its image EXPOSEs (same number outside), and mounts a volume on each VOLUME', () => {
+    const exposed = (dockerfile: string): string[] =>
+      instructions(dockerfile).filter((s) => s.op === 'EXPOSE').flatMap((s) => s.args.split(/\s+/)).map((p) => (p.includes('/') ? p : `${p}/tcp`));
+    const declaredVolumes = (dockerfile: string): string[] =>
+      instructions(dockerfile).filter((s) => s.op === 'VOLUME').flatMap((s) => JSON.parse(s.args) as string[]);
+    for (const [name, dockerfile] of [['accueil', accueilDockerfile], ['asterisk', asteriskDockerfile]] as const) {
+      const ports = services[name]!.ports ?? [];
+      expect(ports.length).toBeGreaterThan(0);
+      for (const spec of ports) {
+        const [mapping, protocol = 'tcp'] = spec.split('/');
+        const parts = mapping!.split(':');
+        const container = parts[parts.length - 1]!;
+        expect(parts[parts.length - 2]).toBe(container);
+        expect(exposed(dockerfile)).toContain(`${container}/${protocol}`);
+      }
+      const targets = (services[name]!.volumes ?? []).map((v) => interpolateDefault(v)?.split(':')[1]);
+      for (const volume of declaredVolumes(dockerfile)) expect(targets).toContain(volume);
+    }
+    expect(declaredVolumes(accueilDockerfile)).toEqual(['/var/lib/accueil/voicemail']);
+  });
+
+  test('the daemon reaches ARI only on the internal network, on the address inside its subnet', () => {
+    const bind = services.asterisk!.environment!.ACCUEIL_ARI_BIND_ADDRESS!;
+    const subnet = compose.networks.ari!.ipam!.config[0]!.subnet;
+    const [net, bits] = subnet.split('/');
+    const toInt = (ip: string): number => ip.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+    const mask = 2 ** 32 - 2 ** (32 - Number(bits));
+    expect((toInt(bind) & mask) >>> 0).toBe((toInt(net!) & mask) >>> 0);
+    const accueilNets = services.accueil!.networks;
+    expect(Array.isArray(accueilNets) ? accueilNets : Object.keys(accueilNets ?? {})).toContain('ari');
+  });
+
   test('.dockerignore keeps out nothing the images copy', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     const sources = [...instructions(accueilDockerfile), ...instructions(asteriskDockerfile)]
