@@ -6,7 +6,7 @@
 import Holidays from 'date-holidays';
 import type {
   Announcement, Calendar, CalendarException, CalendarOverride, Destination, Group, HolidayRule, Interval, Line, Menu,
-  Plan, PublicNumber, Sound, Strategy, VoicemailBox, WeeklyHours,
+  HistorySettings, MissedNotice, NotifyTargets, Plan, PublicNumber, Sound, Strategy, VoicemailBox, WeeklyHours,
 } from './types';
 import type { PlanError } from './errors';
 import type { Pos, Positions } from './yamlTree';
@@ -140,6 +140,7 @@ export class Builder {
       timezone, country, lines, calendars, numbers, groups, menus, voicemail,
       announcements: this.announcements,
       ...(def ? { default: def } : {}),
+      ...(isObj(this.root.history) ? { history: this.buildHistory() } : {}),
     };
     this.errors.push(...checkGraph(plan, this.sites, (ptr, msg) => {
       const p = this.pos(ptr);
@@ -587,6 +588,48 @@ export class Builder {
     return box;
   }
 
+  /** E-mail addresses and a webhook URL of a number's missed calls (the same rules as a voicemail box's `notify`). */
+  private notifyTargets(ptr: string, n: Obj): NotifyTargets {
+    const targets: NotifyTargets = { email: [] };
+    const emails = isStr(n.email) ? [{ e: n.email, p: `${ptr}/email` }] : Array.isArray(n.email) ? n.email.map((e, i) => ({ e, p: pointer(`${ptr}/email`, i) })) : [];
+    for (const { e, p } of emails) {
+      if (!isStr(e)) continue;
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) this.error(p, `found ${describe(e)}, expected an e-mail address such as "dr.martin@example.org"`);
+      else targets.email.push(e);
+    }
+    if (isStr(n.webhook)) {
+      let ok = false;
+      try {
+        ok = ['http:', 'https:'].includes(new URL(n.webhook).protocol);
+      } catch {
+        ok = false;
+      }
+      if (ok) targets.webhook = n.webhook;
+      else this.error(`${ptr}/webhook`, `found ${describe(n.webhook)}, expected an http(s) URL such as "https://example.org/hook"`);
+    }
+    return targets;
+  }
+
+  /** `history:` of the plan. */
+  private buildHistory(): HistorySettings {
+    const v = this.value('/history/keep');
+    if (!isStr(v)) return { keep: { months: 13 } };
+    const m = /^\s*(\d+)\s*(months?|days?)\s*$/.exec(v);
+    const n = m ? Number(m[1]) : 0;
+    if (!m || n < 1) {
+      this.error('/history/keep', `found ${describe(v)}, expected how long calls are kept such as "13 months" or "90 days"`);
+      return { keep: { months: 13 } };
+    }
+    return { keep: m[2]!.startsWith('month') ? { months: n } : { days: n } };
+  }
+
+  /** `missed:` of a number. */
+  private buildMissed(ptr: string, o: Obj): MissedNotice {
+    const notify = isObj(o.notify) ? this.notifyTargets(`${ptr}/notify`, o.notify) : { email: [] };
+    if (isObj(o.notify) && notify.email.length === 0 && !notify.webhook) this.error(`${ptr}/notify`, 'expected an "email" or a "webhook" to tell about missed calls');
+    return { notify, batch: this.duration(`${ptr}/batch`, 300_000, { min: 1000, max: 86_400_000 }) };
+  }
+
   private buildNumbers(country: string): Record<string, PublicNumber> {
     const out: Record<string, PublicNumber> = {};
     const seen = new Map<string, string>();
@@ -615,6 +658,7 @@ export class Builder {
       const n: PublicNumber = { e164, written, name: o.name, label: isStr(o.label) ? o.label : o.name, open, closed };
       if (greeting) n.greeting = greeting;
       if (calendar) n.calendar = calendar;
+      if (isObj(o.missed)) n.missed = this.buildMissed(`${ptr}/missed`, o.missed);
       out[e164] = n;
     }
     return out;
