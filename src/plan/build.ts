@@ -626,7 +626,7 @@ export class Builder {
   /** `missed:` of a number. */
   private buildMissed(ptr: string, o: Obj): MissedNotice {
     const notify = isObj(o.notify) ? this.notifyTargets(`${ptr}/notify`, o.notify) : { email: [] };
-    if (isObj(o.notify) && notify.email.length === 0 && !notify.webhook) this.error(`${ptr}/notify`, 'expected an "email" or a "webhook" to tell about missed calls');
+    if (isObj(o.notify) && o.notify.email === undefined && o.notify.webhook === undefined) this.error(`${ptr}/notify`, 'expected an "email" or a "webhook" to tell about missed calls');
     return { notify, batch: this.duration(`${ptr}/batch`, 300_000, { min: 1000, max: 86_400_000 }) };
   }
 
