@@ -566,29 +566,11 @@ export class Builder {
     const greeting = o.greeting !== undefined ? this.soundRef(`${ptr}/greeting`) : undefined;
     if (greeting) box.greeting = greeting;
     if (o.silence !== undefined) box.silence = this.duration(`${ptr}/silence`, 5000, { min: 1000 });
-    if (isObj(o.notify)) {
-      const n = o.notify;
-      const emails = isStr(n.email) ? [{ e: n.email, p: `${ptr}/notify/email` }] : Array.isArray(n.email) ? n.email.map((e, i) => ({ e, p: pointer(`${ptr}/notify/email`, i) })) : [];
-      for (const { e, p } of emails) {
-        if (!isStr(e)) continue;
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) this.error(p, `found ${describe(e)}, expected an e-mail address such as "dr.martin@example.org"`);
-        else box.notify.email.push(e);
-      }
-      if (isStr(n.webhook)) {
-        let ok = false;
-        try {
-          ok = ['http:', 'https:'].includes(new URL(n.webhook).protocol);
-        } catch {
-          ok = false;
-        }
-        if (ok) box.notify.webhook = n.webhook;
-        else this.error(`${ptr}/notify/webhook`, `found ${describe(n.webhook)}, expected an http(s) URL such as "https://example.org/hook"`);
-      }
-    }
+    if (isObj(o.notify)) box.notify = this.notifyTargets(`${ptr}/notify`, o.notify);
     return box;
   }
 
-  /** E-mail addresses and a webhook URL of a number's missed calls (the same rules as a voicemail box's `notify`). */
+  /** E-mail addresses and a webhook URL: a voicemail box's `notify`, a number's `missed.notify`. */
   private notifyTargets(ptr: string, n: Obj): NotifyTargets {
     const targets: NotifyTargets = { email: [] };
     const emails = isStr(n.email) ? [{ e: n.email, p: `${ptr}/email` }] : Array.isArray(n.email) ? n.email.map((e, i) => ({ e, p: pointer(`${ptr}/email`, i) })) : [];
