@@ -26,6 +26,9 @@ RUN npm run build
 
 FROM toolchain AS deps
 WORKDIR /src
+# better-sqlite3 (the call history) is a native addon: its install script fetches a
+# prebuilt binary or, where it cannot, compiles it; the compilers stay in this stage.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
@@ -44,6 +47,7 @@ ENV NODE_ENV=production \
     ACCUEIL_HTTP_HOST=0.0.0.0 \
     ACCUEIL_HTTP_PORT=9090 \
     ACCUEIL_VOICEMAIL_DIR=/var/lib/accueil/voicemail \
+    ACCUEIL_DATA_DIR=/var/lib/accueil/history \
     ACCUEIL_RECORDINGS_DIR=/var/spool/asterisk/recording \
     ACCUEIL_SOUNDS=/var/lib/accueil/sounds
 WORKDIR /app
@@ -52,10 +56,10 @@ COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-# The image's unprivileged "node" user (uid 1000) owns only the voicemail store.
-RUN mkdir -p /var/lib/accueil/voicemail /var/lib/accueil/sounds /etc/accueil/plan \
- && chown node:node /var/lib/accueil/voicemail
-VOLUME ["/var/lib/accueil/voicemail"]
+# The image's unprivileged "node" user (uid 1000) owns only the voicemail store and the call history.
+RUN mkdir -p /var/lib/accueil/voicemail /var/lib/accueil/history /var/lib/accueil/sounds /etc/accueil/plan \
+ && chown node:node /var/lib/accueil/voicemail /var/lib/accueil/history
+VOLUME ["/var/lib/accueil/voicemail", "/var/lib/accueil/history"]
 USER node
 EXPOSE 9090
 # Liveness only (readiness, /readyz, also needs ARI: a restart would not bring Asterisk back).

@@ -132,6 +132,7 @@ export async function startDaemon(
       ACCUEIL_LOG_FORMAT: 'json',
       ACCUEIL_HTTP_PORT: 'off',
       ACCUEIL_VOICEMAIL_DIR: path.join(work, 'voicemail'),
+      ACCUEIL_DATA_DIR: path.join(work, 'data'),
       ACCUEIL_RECORDINGS_DIR: sandboxRecordingsDir(),
       ...options.env,
     },

@@ -10,6 +10,8 @@ const commands: Record<string, Command> = {
   schema: { summary: 'schema                         print the plan\'s JSON Schema', load: async () => require('./schema') },
   explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: async () => require('./explain') },
   simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: async () => require('./simulate') },
+  calls: { summary: 'calls [--today | --since DATE] [--number N] [--outcome missed] [--json] | purge   the call history', load: async () => require('./calls') },
+  stats: { summary: 'stats [--since DATE] [--json]   per number and hour: answered, abandoned, overflowed %, waits', load: async () => require('./stats') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 

@@ -6,6 +6,7 @@ import { AriConnection } from '../asterisk/connection';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
+import { startHistory } from '../daemon/history';
 import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
@@ -68,16 +69,22 @@ export default async function run(argv: string[]): Promise<number> {
   const requestTimeoutMs = Number(process.env.ACCUEIL_ARI_TIMEOUT_MS ?? 5000);
   const connection = new AriConnection({ ...ari, app, requestTimeoutMs }, log);
 
+  // --- call history (issue 14): ACCUEIL_DATA_DIR, see docs/history.md
+  const history = startHistory(plans, log);
   // --- observability (issue 9): /healthz, /readyz, /metrics; see docs/operations.md
-  const ops = await startObservability({ connection, plans, log });
+  const ops = await startObservability({ connection, plans, log, ...(history ? { history: history.store } : {}) });
   if ('error' in ops) {
     process.stderr.write(`accueil run: ${ops.error}\n`);
+    await history?.close();
     await plans.stop();
     return 2;
   }
   const messages = new MessageKeeper(log);
   void messages.resume(plans.current?.voicemail ?? {});
-  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => {
+      ops.metrics.observeJournal(entry);
+      history?.observe(entry);
+    },
     onLineState: (line, state) => ops.metrics.setLineState(line, state),
   });
   ops.metrics.bind({ activeCalls: () => daemon.activeCalls, held: () => daemon.held() });
@@ -96,6 +103,7 @@ export default async function run(argv: string[]): Promise<number> {
         connection.stop();
         await ops.close();
         await messages.close();
+        await history?.close();
         await plans.stop();
         log.info({ event: 'daemon.stopped' }, 'stopped');
         log.flush?.();

@@ -5,6 +5,8 @@
 
 import type { Logger } from 'pino';
 import type { AriConnection, AriEvent } from '../asterisk/connection';
+import type { HistoryStore } from '../history/store';
+import { callsApi } from '../http/calls-api';
 import { httpFromEnv, startHttp, type RunningHttp } from '../http/server';
 import { Metrics } from './metrics';
 import type { PlanHolder } from './plan-holder';
@@ -17,7 +19,7 @@ export interface Observability {
 }
 
 export async function startObservability(
-  parts: { connection: AriConnection; plans: PlanHolder; log: Logger },
+  parts: { connection: AriConnection; plans: PlanHolder; log: Logger; history?: HistoryStore },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Observability | { error: string }> {
   const settings = httpFromEnv(env);
@@ -49,6 +51,7 @@ export async function startObservability(
       http = await startHttp(settings, {
         metrics,
         readiness: () => ({ ari: connection.state, planVersion: plans.current?.version ?? null }),
+        ...(parts.history ? { calls: callsApi(parts.history, () => plans.current?.timezone ?? 'Europe/Paris') } : {}),
       });
       log.info({ event: 'http.listening', host: settings.host, port: http.port }, `health and metrics on http://${settings.host}:${http.port}`);
     } catch (err) {

@@ -8,7 +8,7 @@ import type { AttemptFailure } from './contract';
 import { seconds, type Tx } from './tx';
 
 export function enterLine(tx: Tx, line: string, timeout: number, then: Destination): void {
-  tx.journal('line', `ring line ${line} for ${seconds(timeout)}, then ${describe(then)}`);
+  tx.journal('line', `ring line ${line} for ${seconds(timeout)}, then ${describe(then)}`, { line, timeout });
   tx.s.phase = { kind: 'line', line, then };
   tx.setAudio({ kind: 'ringback' });
   tx.dial(line, timeout, tx.s.callerId);

@@ -35,8 +35,16 @@ export interface HttpDeps {
   /** Where the daemon stands now: ARI connection state and the plan in force. */
   readiness: () => Readiness;
   metrics: { text(): Promise<string>; contentType: string };
+  /** /api/calls (the call history): query parameters → JSON, or an error for a bad query. */
+  calls?: (query: URLSearchParams) => { status: number; body: unknown };
   startedAt?: number;
   now?: () => number;
+}
+
+/** Until the web page's authentication exists, the call history is for the machine itself only. */
+function fromLoopback(req: http.IncomingMessage): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
 }
 
 function send(res: http.ServerResponse, status: number, body: string, type: string, head: boolean): void {
@@ -60,8 +68,18 @@ export function makeHandler(deps: HttpDeps): (req: http.IncomingMessage, res: ht
       sendJson(res, 405, { error: `method ${method} not allowed` }, false);
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, search = ''] = (req.url ?? '/').split('?');
     switch (path) {
+      case '/api/calls': {
+        if (!deps.calls) break;
+        if (!fromLoopback(req)) {
+          sendJson(res, 403, { error: 'the call history is served to loopback only' }, head);
+          return;
+        }
+        const answer = deps.calls(new URLSearchParams(search));
+        sendJson(res, answer.status, answer.body, head);
+        return;
+      }
       case '/healthz':
         sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000) }, head);
         return;
@@ -81,9 +99,8 @@ export function makeHandler(deps: HttpDeps): (req: http.IncomingMessage, res: ht
           sendJson(res, 500, { error: `metrics: ${(err as Error).message}` }, head);
         }
         return;
-      default:
-        sendJson(res, 404, { error: `no route ${path}`, routes: ['/healthz', '/readyz', '/metrics'] }, head);
     }
+    sendJson(res, 404, { error: `no route ${path}`, routes: ['/healthz', '/readyz', '/metrics', ...(deps.calls ? ['/api/calls'] : [])] }, head);
   };
 }
 

@@ -6,7 +6,7 @@
 import Holidays from 'date-holidays';
 import type {
   Announcement, Calendar, CalendarException, CalendarOverride, Destination, Group, HolidayRule, Interval, Line, Menu,
-  Plan, PublicNumber, Sound, Strategy, VoicemailBox, WeeklyHours,
+  HistorySettings, MissedNotice, NotifyTargets, Plan, PublicNumber, Sound, Strategy, VoicemailBox, WeeklyHours,
 } from './types';
 import type { PlanError } from './errors';
 import type { Pos, Positions } from './yamlTree';
@@ -140,6 +140,7 @@ export class Builder {
       timezone, country, lines, calendars, numbers, groups, menus, voicemail,
       announcements: this.announcements,
       ...(def ? { default: def } : {}),
+      ...(isObj(this.root.history) ? { history: this.buildHistory() } : {}),
     };
     this.errors.push(...checkGraph(plan, this.sites, (ptr, msg) => {
       const p = this.pos(ptr);
@@ -565,26 +566,50 @@ export class Builder {
     const greeting = o.greeting !== undefined ? this.soundRef(`${ptr}/greeting`) : undefined;
     if (greeting) box.greeting = greeting;
     if (o.silence !== undefined) box.silence = this.duration(`${ptr}/silence`, 5000, { min: 1000 });
-    if (isObj(o.notify)) {
-      const n = o.notify;
-      const emails = isStr(n.email) ? [{ e: n.email, p: `${ptr}/notify/email` }] : Array.isArray(n.email) ? n.email.map((e, i) => ({ e, p: pointer(`${ptr}/notify/email`, i) })) : [];
-      for (const { e, p } of emails) {
-        if (!isStr(e)) continue;
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) this.error(p, `found ${describe(e)}, expected an e-mail address such as "dr.martin@example.org"`);
-        else box.notify.email.push(e);
-      }
-      if (isStr(n.webhook)) {
-        let ok = false;
-        try {
-          ok = ['http:', 'https:'].includes(new URL(n.webhook).protocol);
-        } catch {
-          ok = false;
-        }
-        if (ok) box.notify.webhook = n.webhook;
-        else this.error(`${ptr}/notify/webhook`, `found ${describe(n.webhook)}, expected an http(s) URL such as "https://example.org/hook"`);
-      }
-    }
+    if (isObj(o.notify)) box.notify = this.notifyTargets(`${ptr}/notify`, o.notify);
     return box;
+  }
+
+  /** E-mail addresses and a webhook URL: a voicemail box's `notify`, a number's `missed.notify`. */
+  private notifyTargets(ptr: string, n: Obj): NotifyTargets {
+    const targets: NotifyTargets = { email: [] };
+    const emails = isStr(n.email) ? [{ e: n.email, p: `${ptr}/email` }] : Array.isArray(n.email) ? n.email.map((e, i) => ({ e, p: pointer(`${ptr}/email`, i) })) : [];
+    for (const { e, p } of emails) {
+      if (!isStr(e)) continue;
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) this.error(p, `found ${describe(e)}, expected an e-mail address such as "dr.martin@example.org"`);
+      else targets.email.push(e);
+    }
+    if (isStr(n.webhook)) {
+      let ok = false;
+      try {
+        ok = ['http:', 'https:'].includes(new URL(n.webhook).protocol);
+      } catch {
+        ok = false;
+      }
+      if (ok) targets.webhook = n.webhook;
+      else this.error(`${ptr}/webhook`, `found ${describe(n.webhook)}, expected an http(s) URL such as "https://example.org/hook"`);
+    }
+    return targets;
+  }
+
+  /** `history:` of the plan. */
+  private buildHistory(): HistorySettings {
+    const v = this.value('/history/keep');
+    if (!isStr(v)) return { keep: { months: 13 } };
+    const m = /^\s*(\d+)\s*(months?|days?)\s*$/.exec(v);
+    const n = m ? Number(m[1]) : 0;
+    if (!m || n < 1) {
+      this.error('/history/keep', `found ${describe(v)}, expected how long calls are kept such as "13 months" or "90 days"`);
+      return { keep: { months: 13 } };
+    }
+    return { keep: m[2]!.startsWith('month') ? { months: n } : { days: n } };
+  }
+
+  /** `missed:` of a number. */
+  private buildMissed(ptr: string, o: Obj): MissedNotice {
+    const notify = isObj(o.notify) ? this.notifyTargets(`${ptr}/notify`, o.notify) : { email: [] };
+    if (isObj(o.notify) && o.notify.email === undefined && o.notify.webhook === undefined) this.error(`${ptr}/notify`, 'expected an "email" or a "webhook" to tell about missed calls');
+    return { notify, batch: this.duration(`${ptr}/batch`, 300_000, { min: 1000, max: 86_400_000 }) };
   }
 
   private buildNumbers(country: string): Record<string, PublicNumber> {
@@ -615,6 +640,7 @@ export class Builder {
       const n: PublicNumber = { e164, written, name: o.name, label: isStr(o.label) ? o.label : o.name, open, closed };
       if (greeting) n.greeting = greeting;
       if (calendar) n.calendar = calendar;
+      if (isObj(o.missed)) n.missed = this.buildMissed(`${ptr}/missed`, o.missed);
       out[e164] = n;
     }
     return out;

@@ -77,6 +77,19 @@ export const planSchema: Schema = {
       },
     },
     default: { $ref: '#/$defs/destination', description: 'Where a call to a number not listed in `numbers` goes (default: a polite announcement, then hang up).' },
+    history: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The call history (docs/history.md).',
+      properties: {
+        keep: {
+          type: 'string',
+          pattern: '^\\s*\\d+\\s*(months?|days?)\\s*$',
+          description: 'How long calls are kept, then deleted (caller numbers are personal data): "13 months", "90 days" (default 13 months).',
+          examples: ['13 months'],
+        },
+      },
+    },
   },
   $defs: {
     duration: {
@@ -188,6 +201,24 @@ export const planSchema: Schema = {
         calendar: { type: 'string', description: 'Opening hours (see `calendars`); without one the number is always open.' },
         open: { $ref: '#/$defs/destination', description: 'Where calls go when open.' },
         closed: { $ref: '#/$defs/destination', description: 'Where calls go when closed (required with a calendar).' },
+        missed: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['notify'],
+          description: 'Tell somebody about the missed calls of this number (hung up unanswered during opening hours, no message left).',
+          properties: {
+            notify: {
+              type: 'object',
+              additionalProperties: false,
+              description: 'Who is told: e-mail and/or webhook.',
+              properties: {
+                email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
+                webhook: { type: 'string', description: 'A URL called (POST, JSON) with each notice.' },
+              },
+            },
+            batch: duration('Missed calls within this time go in one notice (default 5m).', '5m'),
+          },
+        },
       },
     },
     group: {

@@ -27,6 +27,21 @@ export interface Plan {
   announcements: Record<string, Announcement>;
   /** Where a call to a number the plan does not know goes; absent = polite announcement + hang-up. */
   default?: Destination;
+  /** The call history's settings (`history:`); absent = the defaults (keep 13 months). */
+  history?: HistorySettings;
+}
+
+// ── Call history (docs/history.md) ───────────────────────────────────────────
+
+export interface HistorySettings {
+  /** How long calls are kept: a number of months or of days ("13 months"). */
+  keep: { months: number } | { days: number };
+}
+
+/** Who is told about a number's missed calls, gathered over `batch` ms into one notice. */
+export interface MissedNotice {
+  notify: NotifyTargets;
+  batch: number;
 }
 
 export interface Line {
@@ -122,6 +137,8 @@ export interface PublicNumber {
   calendar?: string;
   open: Destination;
   closed: Destination;
+  /** Missed calls of this number are notified (`missed:`); absent = they are only in the history. */
+  missed?: MissedNotice;
 }
 
 export type Strategy = 'ringall' | 'linear' | 'rrmemory';
@@ -175,5 +192,11 @@ export interface VoicemailBox {
   minLength: number;
   /** End the recording after this much silence; absent = no silence detection. */
   silence?: number;
-  notify: { email: string[]; webhook?: string };
+  notify: NotifyTargets;
+}
+
+/** E-mail addresses and/or a webhook URL. */
+export interface NotifyTargets {
+  email: string[];
+  webhook?: string;
 }

@@ -2,7 +2,7 @@
 // plan), and the mail itself — French text, the recording attached.
 
 import { DateTime } from 'luxon';
-import type { SendMailOptions } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { formatCaller } from '../flow/numbers';
 import type { VoicemailBox } from '../plan/types';
 import type { MessageMetadata } from './store';
@@ -42,6 +42,19 @@ export function smtpFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpSettings 
     ...(env.SMTP_PASSWORD ? { password: env.SMTP_PASSWORD } : {}),
     from: env.SMTP_FROM || user || 'accueil@localhost',
   };
+}
+
+/** The nodemailer SMTP transport of these settings (shared by voicemail and missed-call notices). */
+export function smtpTransport(smtp: SmtpSettings, timeoutMs: number): Transporter {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
 }
 
 /** "0:05", "12:34": how a person reads a message's length. */

@@ -4,9 +4,9 @@
 // its state ('pending' → 'sent' | 'failed') is written into the message's metadata so
 // the operator sees it and a restarted daemon can take up what was still pending.
 
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { VoicemailBox } from '../plan/types';
-import { mailFor, smtpFromEnv, type SmtpSettings } from './mail';
+import { mailFor, smtpFromEnv, smtpTransport, type SmtpSettings } from './mail';
 import type { NotifyChannel, NotifyState, StoredMessage, VoicemailStore } from './store';
 import { postWebhook, webhookPayload, type FetchLike } from './webhook';
 
@@ -248,15 +248,7 @@ export class Notifier {
   private async smtpSend(mail: SendMailOptions): Promise<void> {
     const smtp = this.options.smtp as SmtpSettings;
     const timeout = this.options.smtpTimeoutMs ?? 30_000;
-    this.transporter ??= nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-    });
+    this.transporter ??= smtpTransport(smtp, timeout);
     await this.transporter.sendMail(mail);
   }
 

@@ -32,7 +32,7 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
  * POST the payload; resolves on a 2xx answer, rejects otherwise (the caller retries).
  * With a secret (ACCUEIL_WEBHOOK_SECRET), `X-Accueil-Signature: sha256=<hex HMAC of the body>`.
  */
-export async function postWebhook(url: string, payload: WebhookPayload, opts: { fetch: FetchLike; timeoutMs: number; secret?: string }): Promise<void> {
+export async function postWebhook(url: string, payload: WebhookPayload | object, opts: { fetch: FetchLike; timeoutMs: number; secret?: string }): Promise<void> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'accueil' };
   if (opts.secret) headers['x-accueil-signature'] = `sha256=${createHmac('sha256', opts.secret).update(body).digest('hex')}`;

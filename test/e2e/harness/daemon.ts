@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO, ariSettings, sandboxRecordingsDir } from './sandbox';
+import { HistoryStore, type StoredCall } from '../../../src/history/store';
+import { openHistoryDb } from '../../../src/history/db';
 
 export interface JournalLine {
   level: number;
@@ -26,7 +28,23 @@ export class DaemonProcess {
   /** This daemon's message store (a fresh folder per daemon). */
   readonly voicemailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-voicemail-'));
 
-  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {}
+  /** This daemon's call history (a fresh folder per daemon, unless ACCUEIL_DATA_DIR is given: a restart keeps it). */
+  readonly dataDir: string;
+
+  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {
+    this.dataDir = env.ACCUEIL_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-data-'));
+  }
+
+  /** The calls of its history, newest first. */
+  calls(): StoredCall[] {
+    if (!fs.existsSync(path.join(this.dataDir, 'history.sqlite'))) return [];
+    const db = openHistoryDb(this.dataDir, { readonly: true });
+    try {
+      return new HistoryStore(db).calls();
+    } finally {
+      db.close();
+    }
+  }
 
   start(): this {
     const ari = ariSettings();
@@ -42,6 +60,7 @@ export class DaemonProcess {
         ACCUEIL_RECORDINGS_DIR: sandboxRecordingsDir(),
         ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
         ...this.env,
+        ACCUEIL_DATA_DIR: this.dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
