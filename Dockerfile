@@ -26,9 +26,8 @@ RUN npm run build
 
 FROM toolchain AS deps
 WORKDIR /src
-# better-sqlite3 (the call history) is a native addon: its install script fetches a
-# prebuilt binary or, where it cannot, compiles it; the compilers stay in this stage.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 (the call history) is a native addon: the toolchain stage compiles
+# it where no prebuilt binary can be fetched; the compilers stay out of the final image.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 

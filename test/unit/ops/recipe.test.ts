@@ -242,6 +242,7 @@ describe('compose.yaml', () => {
     const accueil = services.accueil!.volumes!;
     expect(accueil.some((v) => /^\$\{ACCUEIL_PLAN_DIR:-[^}]+\}:\/etc\/accueil\/plan:ro$/.test(v))).toBe(true);
     expect(accueil).toContain('voicemail:/var/lib/accueil/voicemail');
+    expect(accueil).toContain('history:/var/lib/accueil/history');
     expect(accueil).toContain('recordings:/var/spool/asterisk/recording');
     expect(services.asterisk!.volumes).toContain('recordings:/var/spool/asterisk/recording');
     expect(services.accueil!.group_add).toEqual([/ARG ASTERISK_GID=(\d+)/.exec(asteriskDockerfile)?.[1]]);
@@ -293,7 +294,7 @@ describe('compose.yaml', () => {
       const targets = (services[name]!.volumes ?? []).map((v) => interpolateDefault(v)?.split(':')[1]);
       for (const volume of declaredVolumes(dockerfile)) expect(targets).toContain(volume);
     }
-    expect(declaredVolumes(accueilDockerfile)).toEqual(['/var/lib/accueil/voicemail']);
+    expect(declaredVolumes(accueilDockerfile)).toEqual(['/var/lib/accueil/voicemail', '/var/lib/accueil/history']);
   });
 
   test('the daemon reaches ARI only on the internal network, on the address inside its subnet', () => {

@@ -19,12 +19,12 @@ describe('systemd unit', () => {
     expect(UNIT).not.toMatch(/ARI_PASSWORD=/);
   });
 
-  test('hardened: no new privileges, read-only system, no home, private /tmp, writable voicemail only', () => {
+  test('hardened: no new privileges, read-only system, no home, private /tmp, writable voicemail and call history only', () => {
     expect(values('NoNewPrivileges')).toEqual(['yes']);
     expect(values('ProtectSystem')).toEqual(['strict']);
     expect(values('ProtectHome')).toEqual(['yes']);
     expect(values('PrivateTmp')).toEqual(['yes']);
-    expect(values('ReadWritePaths')).toEqual(['/var/lib/accueil/voicemail /var/spool/asterisk/recording']);
+    expect(values('ReadWritePaths')).toEqual(['/var/lib/accueil/voicemail /var/lib/accueil/history /var/spool/asterisk/recording']);
     expect(values('CapabilityBoundingSet')).toEqual(['']);
   });
 
