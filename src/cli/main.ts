@@ -10,6 +10,9 @@ const commands: Record<string, Command> = {
   schema: { summary: 'schema                         print the plan\'s JSON Schema', load: async () => require('./schema') },
   explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: async () => require('./explain') },
   simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: async () => require('./simulate') },
+  web: { summary: 'web --plan <file|dir>          the manager\'s page alone (accueil run serves it too)', load: async () => require('./web') },
+  user: { summary: 'user add|passwd|remove NAME [--role manager|admin] | list   accounts of the page', load: async () => require('./user') },
+  audit: { summary: 'audit [--json] [--user NAME]   changes made from the page', load: async () => require('./audit') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 
