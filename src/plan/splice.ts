@@ -24,11 +24,12 @@ export function flowText(value: unknown): string {
   const doc = parseDocument('null');
   doc.contents = doc.createNode(value) as never;
   quoteDateTimes(doc.contents as Node | null);
-  return padMap(doc.toString({ collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: false }).trimEnd());
+  return unpadLists(doc.toString({ collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: true }).trimEnd());
 }
 
-// As administrators write them: `{ a: 1, b: [x, y] }` (spaces inside the braces, none inside brackets).
-const padMap = (s: string): string => (s.startsWith('{') && s.endsWith('}') && s !== '{}' ? `{ ${s.slice(1, -1)} }` : s);
+// As administrators write them: `{ a: 1, b: [x, y] }` (spaces inside braces, none inside brackets).
+// A quoted value holding "[ " would be changed too: applyEdit's check then falls back to the Document API.
+const unpadLists = (s: string): string => s.replace(/\[ /g, '[').replace(/ \]/g, ']');
 
 // "2026-12-03 14:00" is written quoted, as in the documentation (a YAML 1.1 reader would take it for a timestamp).
 function quoteDateTimes(node: Node | null): void {
@@ -90,7 +91,7 @@ function splice(text: string, doc: Document, edit: PlanEdit): string | undefined
       const close = text.lastIndexOf(']', seq.range[1] - 1);
       let at = close;
       while (text[at - 1] === ' ') at--;
-      return replace(at, close, seq.items.length === 0 ? item : `, ${item}`);
+      return seq.items.length === 0 ? replace(at, close, item) : replace(at, at, `, ${item}`);
     }
     const firstItem = seq.items[0] as Node;
     const lastItem = seq.items[seq.items.length - 1] as Node;
@@ -135,7 +136,7 @@ function splice(text: string, doc: Document, edit: PlanEdit): string | undefined
     const close = text.lastIndexOf('}', parent.range[1] - 1);
     let at = close;
     while (text[at - 1] === ' ') at--;
-    return replace(at, close, parent.items.length === 0 ? ` ${entry} ` : `, ${entry}`);
+    return parent.items.length === 0 ? replace(at, close, ` ${entry} `) : replace(at, at, `, ${entry}`);
   }
   const firstKey = parent.items[0]?.key as Node | undefined;
   const lastPair = parent.items[parent.items.length - 1];

@@ -38,7 +38,8 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 }
 
 function loginPage(c: Context, message?: string, status: 200 | 401 | 403 | 429 = 200): Response | Promise<Response> {
-  const token = randomBytes(18).toString('base64url');
+  // One token per browser, kept while it lives: a second login page (another tab, a redirect) must not void the first form.
+  const token = getCookie(c, LOGIN_COOKIE) ?? randomBytes(18).toString('base64url');
   setCookie(c, LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 3600 });
   const body = html`<form method="post" action="/connexion" class="card">
     <input type="hidden" name="csrf" value="${token}">
@@ -67,6 +68,10 @@ export function buildApp(deps: WebDeps): WebApp {
     return c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
 
+  app.get('/favicon.ico', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(null, 204);
+  });
   app.get('/connexion', (c) => loginPage(c));
   app.post('/connexion', async (c) => {
     const form = await formOf(c);
