@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { LoginThrottle, sameToken, Sessions, type Session } from './auth';
 import { planOr503, type WebDeps } from './context';
 import { CSS, html, page } from './html';
-import { readAccounts, verifyPassword } from './users';
+import { AccountsCache, verifyPassword } from './users';
 import { closeNow, nowScreen, reopen } from './screens/now';
 import { calendarRoutes } from './screens/calendar';
 import { voicemailRoutes } from './screens/voicemail';
@@ -53,6 +53,7 @@ export function buildApp(deps: WebDeps): WebApp {
   const app = new Hono<Env>();
   const sessions = new Sessions(deps.now);
   const throttle = new LoginThrottle(deps.now);
+  const accounts = new AccountsCache(deps.usersFile);
 
   app.use('*', async (c, next) => {
     await next();
@@ -81,7 +82,7 @@ export function buildApp(deps: WebDeps): WebApp {
     const keys = [`user:${name}`, `ip:${address}`];
     const wait = throttle.waitFor(keys);
     if (wait > 0) return loginPage(c, `Trop d'essais manqués : réessayez dans ${Math.ceil(wait / 1000)} s.`, 429);
-    const account = (await readAccounts(deps.usersFile)).find((a) => a.name === name);
+    const account = await accounts.find(name);
     const ok = account ? await verifyPassword(form.password ?? '', account.hash) : (await verifyPassword(form.password ?? '', DUMMY_HASH), false);
     if (!ok || !account) {
       throttle.failed(keys);
@@ -96,7 +97,11 @@ export function buildApp(deps: WebDeps): WebApp {
 
   // Everything below needs a session; every POST needs its CSRF token.
   app.use('*', async (c, next) => {
-    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    let session = sessions.get(getCookie(c, SESSION_COOKIE));
+    if (session && (await accounts.find(session.user))?.hash !== session.hash) {
+      sessions.close(session.id); // the account was removed or its password changed
+      session = undefined;
+    }
     if (!session) {
       if (c.req.method === 'GET') return c.redirect('/connexion', 303);
       return c.text('Session expirée : reconnectez-vous.', 403);

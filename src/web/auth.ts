@@ -10,6 +10,8 @@ export interface Session {
   user: string;
   role: Role;
   numbers?: string[];
+  /** The password hash the session was opened with: a new password ends it. */
+  hash: string;
   csrf: string;
   expiresAt: number;
 }
@@ -28,8 +30,8 @@ export class Sessions {
 
   constructor(private readonly now: () => number, private readonly idleMs = 8 * 3600_000) {}
 
-  open(user: { name: string; role: Role; numbers?: string[] }): Session {
-    const s: Session = { id: token(), user: user.name, role: user.role, ...(user.numbers ? { numbers: user.numbers } : {}), csrf: token(), expiresAt: this.now() + this.idleMs };
+  open(user: { name: string; role: Role; numbers?: string[]; hash?: string }): Session {
+    const s: Session = { id: token(), user: user.name, role: user.role, ...(user.numbers ? { numbers: user.numbers } : {}), hash: user.hash ?? '', csrf: token(), expiresAt: this.now() + this.idleMs };
     this.byId.set(s.id, s);
     return s;
   }

@@ -69,3 +69,24 @@ export async function writeAccounts(file: string, accounts: Account[]): Promise<
   await fs.writeFile(tmp, JSON.stringify({ users: accounts }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   await fs.rename(tmp, file);
 }
+
+/** The accounts, read again only when the file changed: a removed account or a new password ends its sessions at the next request. */
+export class AccountsCache {
+  private mtimeMs = -1;
+  private accounts: Account[] = [];
+
+  constructor(private readonly file: string) {}
+
+  async all(): Promise<Account[]> {
+    const mtimeMs = await fs.stat(this.file).then((s) => s.mtimeMs, () => 0);
+    if (mtimeMs !== this.mtimeMs) {
+      this.accounts = await readAccounts(this.file);
+      this.mtimeMs = mtimeMs;
+    }
+    return this.accounts;
+  }
+
+  async find(name: string): Promise<Account | undefined> {
+    return (await this.all()).find((a) => a.name === name);
+  }
+}
