@@ -91,6 +91,7 @@ export default async function run(argv: string[]): Promise<number> {
   const web = process.env.ACCUEIL_USERS_FILE
     ? await startManagerPage({ planPath, soundsDir: soundsDir(args), plans, log, onVoicemailChanged: (box) => void messages.refreshLamps(box) })
     : undefined;
+  if (!web) log.info({ event: 'web.off' }, "manager's page off (ACCUEIL_USERS_FILE not set; see docs/web.md)");
   if (web && 'error' in web) log.error({ event: 'web.refused', error: web.error }, `manager's page not started: ${web.error}`);
 
   return new Promise<number>((resolve) => {
