@@ -32,7 +32,7 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .
 audio{width:100%;max-width:22rem;height:2.2rem}.new{font-weight:700}
 .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(15.5rem,1fr));gap:.6rem}
 .month table{font-size:.8rem;text-align:center}.month td,.month th{padding:.1rem;text-align:center;border:0}
-td.c{background:#f3d3d3}td.h{background:#f7c46c}td.x{background:#b9d7f2}td.o{background:#dff1e4}
+td.c,.legend .c{background:#f3d3d3}td.h,.legend .h{background:#f7c46c}td.x,.legend .x{background:#b9d7f2}td.o,.legend .o{background:#dff1e4}
 .legend span{display:inline-block;padding:0 .4rem;margin-right:.4rem;border-radius:4px}
 @media (max-width:40rem){main{padding:.6rem}td,th{display:block;border:0;padding:.15rem 0}tr{display:block;border-bottom:1px solid #e3e9ef;padding:.4rem 0}.month td,.month th{display:table-cell}.month tr{display:table-row}}
 `;

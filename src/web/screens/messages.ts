@@ -10,11 +10,26 @@ import { Readable } from 'node:stream';
 import type { Plan } from '../../plan/types';
 import type { Session } from '../auth';
 import type { Env } from '../app';
-import { applyPlanEdit, planOr503, type WebDeps } from '../context';
+import { applyPlanEdit, boxesOf, calendarsOf, numbersOf, planOr503, type WebDeps } from '../context';
 import { csrfField, html, page, versionField, type Html } from '../html';
 
-/** Where each announcement is heard: "accueil de Cabinet du Dr Martin", "attente (secretariat-martin)"… */
-export function announcementUses(plan: Plan): Map<string, string[]> {
+/** What a session looks after: its numbers, and the groups, boxes and calendars they reach (everything for an admin). */
+function scopeOf(session: Session, plan: Plan): { numbers: Set<string>; groups: Set<string>; boxes: Set<string>; calendars: Set<string> } {
+  const numbers = numbersOf(session, plan);
+  const groups = new Set<string>();
+  const seen = (d: Plan['numbers'][string]['open']): void => {
+    if (d.kind === 'group' && !groups.has(d.group)) {
+      groups.add(d.group);
+      const g = plan.groups[d.group];
+      if (g) seen(g.overflow);
+    } else if (d.kind === 'line' || d.kind === 'announcement') seen(d.then);
+  };
+  for (const n of numbers) [n.open, n.closed].forEach(seen);
+  return { numbers: new Set(numbers.map((n) => n.e164)), groups, boxes: new Set(boxesOf(session, plan)), calendars: new Set(calendarsOf(session, plan)) };
+}
+
+/** Where each announcement is heard: "accueil — Cabinet du Dr Martin", "attente — groupe secretariat-martin"… (within the session's scope). */
+export function announcementUses(plan: Plan, scope?: ReturnType<typeof scopeOf>): Map<string, string[]> {
   const uses = new Map<string, string[]>();
   const add = (name: string | undefined, where: string): void => {
     if (name) uses.set(name, [...(uses.get(name) ?? []), where]);
@@ -25,19 +40,20 @@ export function announcementUses(plan: Plan): Map<string, string[]> {
       walk(d.then, where);
     } else if (d.kind === 'line') walk(d.then, where);
   };
-  for (const n of Object.values(plan.numbers)) {
+  const inScope = (set: keyof NonNullable<typeof scope>, name: string): boolean => !scope || scope[set].has(name);
+  for (const n of Object.values(plan.numbers).filter((x) => inScope('numbers', x.e164))) {
     add(n.greeting, `accueil — ${n.name}`);
     walk(n.open, `ouvert — ${n.name}`);
     walk(n.closed, `fermé — ${n.name}`);
   }
-  for (const g of Object.values(plan.groups)) add(g.hold.message, `attente — groupe ${g.name}`);
-  for (const m of Object.values(plan.menus)) {
+  for (const g of Object.values(plan.groups).filter((x) => inScope('groups', x.name))) add(g.hold.message, `attente — groupe ${g.name}`);
+  for (const m of Object.values(plan.menus).filter(() => !scope || scope.numbers.size === Object.keys(plan.numbers).length)) {
     add(m.prompt, `menu ${m.name}`);
     add(m.invalid, `menu ${m.name} (touche invalide)`);
     add(m.noInput, `menu ${m.name} (sans réponse)`);
   }
-  for (const b of Object.values(plan.voicemail)) add(b.greeting, `messagerie ${b.name}`);
-  for (const c of Object.values(plan.calendars)) {
+  for (const b of Object.values(plan.voicemail).filter((x) => inScope('boxes', x.name))) add(b.greeting, `messagerie ${b.name}`);
+  for (const c of Object.values(plan.calendars).filter((x) => inScope('calendars', x.name))) {
     for (const e of c.exceptions) add(e.announcement, `exception ${e.label ?? e.from} — calendrier ${c.name}`);
     add(c.override?.announcement, `fermeture manuelle — calendrier ${c.name}`);
   }
@@ -47,8 +63,8 @@ export function announcementUses(plan: Plan): Map<string, string[]> {
 const OWN = 'accueil/';
 
 export function messagesScreen(deps: WebDeps, session: Session, plan: Plan, view: { flash?: string; alert?: string } = {}): Html {
-  const uses = announcementUses(plan);
-  const cards = Object.values(plan.announcements).map((a) => {
+  const uses = announcementUses(plan, scopeOf(session, plan));
+  const cards = Object.values(plan.announcements).filter((a) => uses.has(a.name)).map((a) => {
     const own = a.sounds.filter((s) => s.media.startsWith(OWN));
     const text = deps.ports.texts?.textOf(plan, a.name);
     return html`<section class="card" id="ann-${a.name}"><h2>${a.name}</h2>
@@ -92,6 +108,7 @@ export function messagesRoutes(app: Hono<Env>, deps: WebDeps): void {
     const texts = deps.ports.texts;
     const name = c.req.param('name');
     if (!texts || !plan.announcements[name]) return c.text('Pas encore disponible.', 404);
+    if (!announcementUses(plan, scopeOf(c.get('session'), plan)).has(name)) return c.text('Cette annonce ne vous est pas confiée.', 403);
     const form = c.get('form');
     const r = await applyPlanEdit(deps, c.get('session'), `text of ${name}`, form.version ?? '', texts.editsFor(plan, name, form.text ?? ''));
     if (r.ok) return c.redirect(`/messages?ok=${encodeURIComponent('Texte enregistré.')}#ann-${name}`, 303);
@@ -108,6 +125,7 @@ export function messagesRoutes(app: Hono<Env>, deps: WebDeps): void {
     const file = body.file;
     const ann = plan.announcements[name];
     if (!importer || !ann || !ann.sounds.some((s) => s.media === `${OWN}${sound}`)) return c.text('Son inconnu.', 404);
+    if (!announcementUses(plan, scopeOf(c.get('session'), plan)).has(name)) return c.text('Cette annonce ne vous est pas confiée.', 403);
     if (!(file instanceof File) || file.size === 0 || file.size > MAX_UPLOAD) return c.html(messagesScreen(deps, c.get('session'), plan, { alert: 'Choisissez un fichier audio de moins de 20 Mo.' }), 422);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'accueil-upload-'));
     try {

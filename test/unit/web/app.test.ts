@@ -124,6 +124,9 @@ describe('the page over HTTP', () => {
     const home = await (await app.request('/', { headers: { cookie: marie.cookie } })).text();
     expect(home).toContain('Cabinet du Dr Martin');
     expect(home).not.toContain('Cabinet du Dr Durand');
+    const messages = await (await app.request('/messages', { headers: { cookie: marie.cookie } })).text();
+    expect(messages).toContain('id="ann-bienvenue-dr-martin"');
+    expect(messages).not.toContain('id="ann-bienvenue-dr-petit"');
     let f = form({ csrf: marie.csrf, version: plan.version, calendar: 'dr-durand', until: '2026-12-03 14:00' });
     expect((await app.request('/maintenant/fermer', { method: 'POST', body: f.body, headers: { ...f.headers, cookie: marie.cookie } })).status).toBe(403);
     f = form({ csrf: marie.csrf, version: plan.version, endpoint: 'PJSIP/x' });
