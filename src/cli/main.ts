@@ -12,6 +12,9 @@ const commands: Record<string, Command> = {
   simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: async () => require('./simulate') },
   calls: { summary: 'calls [--today | --since DATE] [--number N] [--outcome missed] [--json] | purge   the call history', load: async () => require('./calls') },
   stats: { summary: 'stats [--since DATE] [--json]   per number and hour: answered, abandoned, overflowed %, waits', load: async () => require('./stats') },
+  web: { summary: 'web --plan <file|dir>          the manager\'s page alone (accueil run serves it too)', load: async () => require('./web') },
+  user: { summary: 'user add|passwd|remove NAME [--role manager|admin] | list   accounts of the page', load: async () => require('./user') },
+  audit: { summary: 'audit [--json] [--user NAME]   changes made from the page', load: async () => require('./audit') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 

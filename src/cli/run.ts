@@ -10,6 +10,7 @@ import { startHistory } from '../daemon/history';
 import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
+import { startManagerPage } from '../web';
 import { flag, readFlags, soundsDir, UsageError } from './args';
 
 const USAGE = 'usage: accueil run --plan <file|dir> [--sounds DIR]';
@@ -93,6 +94,13 @@ export default async function run(argv: string[]): Promise<number> {
   plans.on('changed', (plan) => daemon.planChanged(plan));
   connection.start();
 
+  // The manager's page (issue 15), when accounts are configured; it shares the plan holder.
+  const web = process.env.ACCUEIL_USERS_FILE
+    ? await startManagerPage({ planPath, soundsDir: soundsDir(args), plans, log, onVoicemailChanged: (box) => void messages.refreshLamps(box) })
+    : undefined;
+  if (!web) log.info({ event: 'web.off' }, "manager's page off (ACCUEIL_USERS_FILE not set; see docs/web.md)");
+  if (web && 'error' in web) log.error({ event: 'web.refused', error: web.error }, `manager's page not started: ${web.error}`);
+
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {
@@ -101,6 +109,7 @@ export default async function run(argv: string[]): Promise<number> {
       log.info({ event: 'daemon.stopping', signal, activeCalls: daemon.activeCalls }, `${signal}: stopping`);
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
+        if (web && !('error' in web)) await web.close();
         await ops.close();
         await messages.close();
         await history?.close();

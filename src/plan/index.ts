@@ -8,3 +8,4 @@ export { watchPlan, type PlanEvent, type PlanWatcher, type WatchOptions } from '
 export { diffPlans, summariseDiff, type PlanDiff } from './diff';
 export { planSchema } from './schema';
 export { parseDuration, formatDuration } from './durations';
+export { editPlan, readPlanSources, type EditResult, type EditChange, type PlanEdit, type EditPath } from './edit';

@@ -43,7 +43,7 @@ export async function planFiles(planPath: string): Promise<{ files: string[] } |
   return { files: names.map((n) => path.join(planPath, n)) };
 }
 
-async function readText(file: string): Promise<{ text: string } | { error: PlanError }> {
+export async function readText(file: string): Promise<{ text: string } | { error: PlanError }> {
   try {
     const stat = await fs.stat(file);
     if (stat.size > MAX_FILE_BYTES) {
@@ -83,6 +83,13 @@ export async function indexSounds(dir: string): Promise<SoundIndex> {
   }
 }
 
+/** The version of a plan: a hash of its files' names and texts (what an edit checks has not changed meanwhile). */
+export function planVersion(sources: { file: string; text: string }[]): string {
+  const hash = createHash('sha256');
+  for (const s of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) hash.update(path.basename(s.file)).update('\0').update(s.text).update('\0');
+  return hash.digest('hex').slice(0, 12);
+}
+
 /** Parse, check and build a plan from already-read sources (pure: no disk, no clock). */
 export function planFromSources(sources: { file: string; text: string }[], sounds: SoundIndex): LoadResult {
   const errors: PlanError[] = [];
@@ -120,11 +127,7 @@ export function planFromSources(sources: { file: string; text: string }[], sound
     if (errors.length === 0 && Object.keys(built.numbers).length === 0 && !built.default) {
       errors.push(whole(parsed[0]!.file, 'the plan defines no numbers; expected at least one public number under "numbers:" (or a "default" destination)'));
     }
-    if (errors.length === 0) {
-      const hash = createHash('sha256');
-      for (const s of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) hash.update(path.basename(s.file)).update('\0').update(s.text).update('\0');
-      return { ok: true, plan: { version: hash.digest('hex').slice(0, 12), ...built }, files: sources.map((s) => s.file) };
-    }
+    if (errors.length === 0) return { ok: true, plan: { version: planVersion(sources), ...built }, files: sources.map((s) => s.file) };
   }
   return { ok: false, errors: sortErrors(errors) };
 }
