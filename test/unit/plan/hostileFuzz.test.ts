@@ -31,7 +31,8 @@ it(`survives ${RUNS} hostile mutations of the reference plan, each refused at a 
     return seed % n;
   };
   const bad: string[] = [];
-  let slowest = 0;
+  let slowest = { ms: 0, run: -1, chars: 0 };
+  planFromSources([{ file: 'f.yaml', text: reference }], sounds); // warm: the schema compiles once, on the first load
   for (let i = 0; i < RUNS; i++) {
     let t = reference;
     for (let j = 1 + rnd(4); j > 0; j--) {
@@ -52,7 +53,8 @@ it(`survives ${RUNS} hostile mutations of the reference plan, each refused at a 
       bad.push(`run ${i}: threw ${(e as Error).message}`);
       continue;
     }
-    slowest = Math.max(slowest, Date.now() - started);
+    const ms = Date.now() - started;
+    if (ms > slowest.ms) slowest = { ms, run: i, chars: t.length };
     if (r.ok) continue;
     for (const e of r.errors) {
       const line = formatError(e);
@@ -62,5 +64,5 @@ it(`survives ${RUNS} hostile mutations of the reference plan, each refused at a 
     if (r.errors.length > 51) bad.push(`run ${i}: ${r.errors.length} errors`);
   }
   expect(bad.slice(0, 10)).toEqual([]);
-  expect(slowest).toBeLessThan(1000);
+  expect(slowest.ms < 1000 ? 'under 1 s' : slowest).toBe('under 1 s');
 }, 900_000);
