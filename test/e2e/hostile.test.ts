@@ -3,28 +3,16 @@
 // loop barely notices (its own nodejs_eventloop_lag_max_seconds). And an `external`
 // destination really rings the outside number through the trunk (SIPp as the far end).
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
-import { REPO } from './harness/sandbox';
+import { REPO, freePort } from './harness/sandbox';
 import { Caller, Phone, waitFor } from './harness/sipp';
 import { ALIAS_BOMB } from '../unit/plan/helpers';
 
 const PLAN = path.join(REPO, 'test/e2e/plans/hostile.yaml');
 const MARTIN = '+33142000001';
 const MOBILE = '+33142000007';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One series' value in Prometheus text. */
 function sample(text: string, series: string): number {
