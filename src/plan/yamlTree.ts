@@ -89,7 +89,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
   };
   const convert = (node: unknown, path: string, keyPos?: { line: number; col: number }, depth = 0): unknown => {
     if (limitHit) return undefined;
-    if (++nodes > MAX_NODES) return refuse(node, `more than ${MAX_NODES} values (after expanding aliases); expected a plan of a few hundred`);
+    if (++nodes > MAX_NODES) return refuse(node, `more than ${MAX_NODES} values (after expanding aliases); expected a plan of a few thousand`);
     if (depth > MAX_DEPTH) return refuse(node, `nested more than ${MAX_DEPTH} levels deep (after expanding aliases); expected a plan of a few levels (sections, names, settings)`);
     if (isAlias(node)) {
       if (++aliasUses > MAX_ALIAS_USES) return refuse(node, `aliases are used more than ${MAX_ALIAS_USES} times (counting the aliases inside aliases); expected a few uses of "*name"`);
