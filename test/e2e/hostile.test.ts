@@ -51,7 +51,8 @@ describe('hostile input on the running daemon', () => {
 
   test('an external destination rings the outside number through the trunk', async () => {
     const far = phone('trunk', { answerAfterMs: 1000, holdMs: 3000 });
-    const caller = new Caller(MOBILE, { holdMs: 2000 });
+    // The caller stays past the greeting (Asterisk answers it at once, the dial comes after).
+    const caller = new Caller(MOBILE, { holdMs: 15_000 });
     const invite = await waitFor('an INVITE at the far end of the trunk', () => far.messages().find((m) => m.direction === 'received' && m.firstLine.startsWith('INVITE ')), 20000);
     expect(invite.firstLine).toMatch(/^INVITE sip:\+33612345678@127\.0\.0\.1:5070 SIP\/2\.0/);
     expect(far.invites()[0]?.callerIdName).toBe('[Dr Martin mobile] 06 12 34 56 78');
@@ -78,12 +79,12 @@ describe('hostile input on the running daemon', () => {
     expect(lag).toBeLessThan(0.05);
 
     const r = await inProgress.result();
-    expect(r.endedBy).toBe('caller'); // it went on until the caller hung up, 12 s after the answer
-    expect((r.endedAt ?? 0) - (r.answeredAt ?? 0)).toBeGreaterThanOrEqual(11_000);
+    expect(r.endedBy).toBe('caller'); // it went on until the caller hung up; nothing cut it
 
-    const newCall = new Caller(MARTIN, { holdMs: 2000 });
+    // A new call after the refusal: greeting, then the secretariat rings and answers it.
+    const newCall = new Caller(MARTIN, { holdMs: 12_000 });
+    await waitFor('the new call answered by the secretariat', () => secretariat.answered() >= 2, 30_000);
     const second = await newCall.result();
-    expect(second.answeredAt).toBeDefined();
-    expect(secretariat.answered()).toBe(2);
+    expect(second.endedBy).toBe('caller');
   }, 90_000);
 });
