@@ -37,7 +37,7 @@ function plan(): string {
     'timezone: Europe/Paris',
     'country: FR',
     'lines:',
-    ...lines.map((l) => `  ${l}: { endpoint: "PJSIP/secretariat/sip:${l}@127.0.0.1:5081" }`),
+    ...lines.map((l, i) => `  ${l}: { endpoint: PJSIP/bench-${String(i + 1).padStart(3, '0')} }`),
     'numbers:',
     '  "+33 1 42 00 09 03":',
     '    name: Bench — raccrochages',

@@ -32,6 +32,8 @@ const CALLS = flag('calls', 600);
 const SOAK = flag('soak', 10000);
 const SOAK_RATE = flag('soak-rate', 40);
 const POOL = MAX + 50; // secretariat "lines" in the bench plan (see plan() below)
+const BENCH_ENDPOINTS = 400; // asterisk/sandbox/pjsip_bench.conf
+if (POOL > BENCH_ENDPOINTS) throw new Error(`--max ${MAX} needs ${POOL} lines; the sandbox has ${BENCH_ENDPOINTS} bench endpoints (asterisk/sandbox/pjsip_bench.conf)`);
 
 // ---------------------------------------------------------------- helpers
 
@@ -82,7 +84,8 @@ function installDialplan(): void {
  * while it rings or talks) and queues the others, while Dial() rings the same SIP
  * phone for every caller at once. So that the daemon, like the dialplan, rings a
  * phone for every caller at once, the secretariat is declared as a pool of lines
- * that all reach the same SIPp phone (PJSIP/secretariat with a request URI per line).
+ * that all reach the same SIPp phone: endpoints bench-001 … bench-400 of the sandbox
+ * (asterisk/sandbox/pjsip_bench.conf), whose contacts are the secretariat's SIPp.
  */
 function plan(): string {
   const lines = Array.from({ length: POOL }, (_, i) => `sec-${String(i + 1).padStart(3, '0')}`);
@@ -92,7 +95,7 @@ function plan(): string {
     'country: FR',
     'lines:',
     '  dr-martin: { endpoint: PJSIP/dr-martin }',
-    ...lines.map((l) => `  ${l}: { endpoint: "PJSIP/secretariat/sip:${l}@127.0.0.1:5081" }`),
+    ...lines.map((l, i) => `  ${l}: { endpoint: PJSIP/bench-${String(i + 1).padStart(3, '0')} }`),
     'numbers:',
     '  "+33 1 42 00 09 01":',
     '    name: Bench — Cabinet du Dr Martin',

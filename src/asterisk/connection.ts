@@ -88,11 +88,24 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 /** How often the events websocket is pinged; a connection silent for two periods is dead. */
 const PING_MS = 5000;
 
-/** The events websocket URL of an application (ARI authenticates with api_key=user:password). */
+/**
+ * The events websocket URL with the credentials in the query string (api_key=user:password),
+ * for tools that cannot send headers. The daemon does not use it: a query string lands in
+ * proxy and access logs; it sends an Authorization header instead (eventsRequest).
+ */
 export function eventsUrl(settings: Pick<AriSettings, 'url' | 'username' | 'password' | 'app'>): string {
   const base = settings.url.replace(/^http/, 'ws');
   const key = encodeURIComponent(`${settings.username}:${settings.password}`);
   return `${base}/ari/events?app=${encodeURIComponent(settings.app)}&api_key=${key}`;
+}
+
+/** The events websocket URL without credentials, and the Basic Authorization header that carries them. */
+export function eventsRequest(settings: Pick<AriSettings, 'url' | 'username' | 'password' | 'app'>): { url: string; headers: Record<string, string> } {
+  const base = settings.url.replace(/^http/, 'ws');
+  return {
+    url: `${base}/ari/events?app=${encodeURIComponent(settings.app)}`,
+    headers: { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` },
+  };
 }
 
 /**
@@ -160,7 +173,8 @@ export class AriConnection extends EventEmitter {
       const client = await quietly(() => withTimeout(ari.connect(url, username, password), requestTimeoutMs, 'connect'));
       if (this.stopped()) return;
       this.client = client;
-      const socket = new WebSocket(eventsUrl(this.settings), { handshakeTimeout: requestTimeoutMs });
+      const events = eventsRequest(this.settings);
+      const socket = new WebSocket(events.url, { handshakeTimeout: requestTimeoutMs, headers: events.headers });
       this.socket = socket;
       await new Promise<void>((resolve, reject) => {
         socket.once('open', () => resolve());

@@ -9,7 +9,7 @@ import type { Destination, Plan, PublicNumber } from '../plan/types';
 
 export interface RouteStep {
   /** What happens: greeting, announcement, group, line, menu, voicemail, hangup, loop, unknown. */
-  step: 'greeting' | 'announcement' | 'group' | 'line' | 'menu' | 'voicemail' | 'hangup' | 'loop' | 'unknown';
+  step: 'greeting' | 'announcement' | 'group' | 'line' | 'external' | 'menu' | 'voicemail' | 'hangup' | 'loop' | 'unknown';
   /** How the call got here from the previous step: "overflow", "no answer", "no choice"… (absent for the first). */
   via?: string;
   /** The name in the plan (group, line, box, menu, announcement). */
@@ -74,6 +74,12 @@ function describeOne(plan: Plan, d: Destination, seen: Set<string>): { step: Rou
         via: 'no answer',
       };
     }
+    case 'external':
+      return {
+        step: { step: 'external', name: d.number, text: `ring ${d.number} through trunk "${d.trunk}" (${plan.trunks?.[d.trunk]?.endpoint ?? '?'}) for ${formatDuration(d.timeout)}` },
+        then: d.then,
+        via: 'no answer',
+      };
     case 'announcement':
       return {
         step: { step: 'announcement', name: d.announcement, text: `play announcement "${d.announcement}"${sounds(plan, d.announcement)}` },

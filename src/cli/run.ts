@@ -59,7 +59,8 @@ export default async function run(argv: string[]): Promise<number> {
   const log = makeLogger();
   const app = process.env.ACCUEIL_APP ?? 'accueil';
 
-  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args) }, log);
+  // Off the event loop: a hostile or huge plan file must not stall the calls in progress (issue 19).
+  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args), offThread: true }, log);
   const first = await plans.start();
   if (!first) {
     process.stderr.write(`accueil run: the plan ${planPath} is not valid; nothing to serve (see the errors above)\n`);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AriConnection, AriEvent } from '../asterisk/connection';
 import type { HistoryStore } from '../history/store';
 import { callsApi } from '../http/calls-api';
-import { httpFromEnv, startHttp, type RunningHttp } from '../http/server';
+import { httpFromEnv, isLoopbackHost, startHttp, type RunningHttp } from '../http/server';
 import { Metrics } from './metrics';
 import type { PlanHolder } from './plan-holder';
 
@@ -48,11 +48,19 @@ export async function startObservability(
     log.info({ event: 'http.disabled' }, 'HTTP endpoint disabled (ACCUEIL_HTTP_PORT=off)');
   } else {
     try {
+      const token = env.ACCUEIL_HTTP_TOKEN?.trim() || undefined;
       http = await startHttp(settings, {
         metrics,
         readiness: () => ({ ari: connection.state, planVersion: plans.current?.version ?? null }),
         ...(parts.history ? { calls: callsApi(parts.history, () => plans.current?.timezone ?? 'Europe/Paris') } : {}),
+        ...(token ? { token } : {}),
       });
+      if (!isLoopbackHost(settings.host) && !token) {
+        log.warn(
+          { event: 'http.exposed', host: settings.host, port: http.port },
+          `health and metrics listen on ${settings.host}, beyond this machine, without ACCUEIL_HTTP_TOKEN: anyone who reaches the port sees which line is on a call; set ACCUEIL_HTTP_TOKEN or ACCUEIL_HTTP_HOST=127.0.0.1`,
+        );
+      }
       log.info({ event: 'http.listening', host: settings.host, port: http.port }, `health and metrics on http://${settings.host}:${http.port}`);
     } catch (err) {
       // Calls matter more than metrics: the daemon keeps serving without them.

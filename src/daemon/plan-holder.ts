@@ -13,6 +13,8 @@ import { watchPlan, type PlanEvent, type PlanWatcher } from '../plan/watch';
 export interface PlanHolderOptions {
   soundsDir: string;
   debounceMs?: number;
+  /** Read the plan on a worker thread (see plan/offThread.ts). */
+  offThread?: boolean;
 }
 
 /** Emits 'changed' (plan: Plan, previous: Plan) after a reload put a new plan in force. */

@@ -14,6 +14,22 @@ export function enterLine(tx: Tx, line: string, timeout: number, then: Destinati
   tx.dial(line, timeout, tx.s.callerId);
 }
 
+/**
+ * An outside number through a trunk: rung like a line (its name in the journal and the
+ * attempts is "external <number>"), with the dial string the plan built and checked.
+ */
+export function enterExternal(tx: Tx, d: Extract<Destination, { kind: 'external' }>): void {
+  const line = externalLineName(d.number);
+  tx.journal('external', `ring ${d.number} through trunk ${d.trunk} for ${seconds(d.timeout)}, then ${describe(d.then)}`, { number: d.number, trunk: d.trunk });
+  tx.s.phase = { kind: 'line', line, then: d.then };
+  tx.setAudio({ kind: 'ringback' });
+  tx.dial(line, d.timeout, tx.s.callerId, undefined, d.endpoint);
+}
+
+export function externalLineName(number: string): string {
+  return `external ${number}`;
+}
+
 /** The line did not take the call: busy or unavailable go on at once, no need to wait the timeout. */
 export function onLineFailed(tx: Tx, cause: AttemptFailure | 'timeout'): void {
   const phase = tx.s.phase;

@@ -23,6 +23,19 @@ export function formatCaller(raw: string, country: string): string {
 
 /** What the phones display: the called number's label first, so the secretariat knows which doctor was called. */
 export function callerIdFor(label: string, caller: string, country: string): CallerId {
-  const shown = formatCaller(caller, country);
-  return { name: label ? `[${label}] ${shown}` : shown, number: caller };
+  const shown = callerIdText(formatCaller(caller, country));
+  const name = label ? `[${callerIdText(label)}] ${shown}` : shown;
+  return { name: [...name].slice(0, MAX_CALLER_NAME).join(''), number: caller.replace(/[^A-Za-z0-9+*#._-]/g, '').slice(0, 40) };
+}
+
+/** Longest caller ID name sent to a phone (most display about 20 to 40 characters). */
+const MAX_CALLER_NAME = 64;
+
+/**
+ * Text that goes into a caller ID name (a SIP display name): the caller's own number is
+ * untrusted and the plan's label is checked, but neither may carry what would end the
+ * quoted display name or a header: quotes, <>, backslashes and control characters go.
+ */
+export function callerIdText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029"<>\\]/g, '').trim();
 }

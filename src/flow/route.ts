@@ -4,7 +4,7 @@
 import type { CallOutcome } from './contract';
 import { MAX_HOPS } from './limits';
 import { enterGroup } from './group';
-import { enterLine } from './line';
+import { enterExternal, enterLine } from './line';
 import { enterMenu } from './menu';
 import { enterVoicemail } from './voicemail';
 import type { Route } from './state';
@@ -17,6 +17,8 @@ export function describe(route: Route): string {
       return `group ${route.group}`;
     case 'line':
       return `line ${route.line}`;
+    case 'external':
+      return `external ${route.number}`;
     case 'menu':
       return `menu ${route.menu}`;
     case 'voicemail':
@@ -54,6 +56,9 @@ export function goto(tx: Tx, route: Route): void {
       return;
     case 'line':
       enterLine(tx, route.line, route.timeout, route.then);
+      return;
+    case 'external':
+      enterExternal(tx, route);
       return;
     case 'menu':
       enterMenu(tx, route.menu);

@@ -61,9 +61,9 @@ export class Tx {
   // ── dials ─────────────────────────────────────────────────────────────────
 
   /** Ring a line; the ring time is also ours (a timer from this instant), not only the executor's. */
-  dial(line: string, timeout: number, callerId: CallerId, group?: string): string {
+  dial(line: string, timeout: number, callerId: CallerId, group?: string, dialString?: string): string {
     const attemptId = this.newId('dial');
-    const endpoint = this.plan.lines[line]?.endpoint ?? line;
+    const endpoint = dialString ?? this.plan.lines[line]?.endpoint ?? line;
     this.s.attempts[attemptId] = group === undefined ? { line, startedAt: this.now } : { line, startedAt: this.now, group };
     this.emit({ type: 'dial', attemptId, line, endpoint, timeout, callerId });
     this.startTimer({ kind: 'ring', attemptId }, this.now + timeout);

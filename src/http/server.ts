@@ -3,6 +3,7 @@
 // three read-only routes do not justify a framework. Bound to loopback unless
 // ACCUEIL_HTTP_HOST says otherwise (in a container: 0.0.0.0 on its own network).
 
+import { timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -39,6 +40,27 @@ export interface HttpDeps {
   calls?: (query: URLSearchParams) => { status: number; body: unknown };
   startedAt?: number;
   now?: () => number;
+  /** ACCUEIL_HTTP_TOKEN: when set, /readyz and /metrics need `Authorization: Bearer <token>` from any client not on loopback. */
+  token?: string;
+}
+
+/** Whether an address is this machine's own (a client on loopback needs no token: it is already inside). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return /^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address);
+}
+
+/** The host is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || isLoopback(host);
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  // Equal-length digests: the comparison takes the same time whatever was sent.
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
 }
 
 /** Until the web page's authentication exists, the call history is for the machine itself only. */
@@ -69,6 +91,12 @@ export function makeHandler(deps: HttpDeps): (req: http.IncomingMessage, res: ht
       return;
     }
     const [path, search = ''] = (req.url ?? '/').split('?');
+    // /readyz and /metrics tell who is on a call: behind the token when one is set.
+    if (deps.token && (path === '/readyz' || path === '/metrics') && !isLoopback(req.socket?.remoteAddress) && !tokenMatches(req.headers.authorization, deps.token)) {
+      res.setHeader('www-authenticate', 'Bearer realm="accueil"');
+      sendJson(res, 401, { error: 'a bearer token is required (Authorization: Bearer <ACCUEIL_HTTP_TOKEN>)' }, head);
+      return;
+    }
     switch (path) {
       case '/api/calls': {
         if (!deps.calls) break;

@@ -6,7 +6,7 @@
 import Holidays from 'date-holidays';
 import type {
   Announcement, Calendar, CalendarException, CalendarOverride, Destination, Group, HolidayRule, Interval, Line, Menu,
-  HistorySettings, MissedNotice, NotifyTargets, Plan, PublicNumber, Sound, Strategy, VoicemailBox, WeeklyHours,
+  HistorySettings, MissedNotice, NotifyTargets, Plan, PublicNumber, Sound, Strategy, Trunk, VoicemailBox, WeeklyHours,
 } from './types';
 import type { PlanError } from './errors';
 import type { Pos, Positions } from './yamlTree';
@@ -18,6 +18,8 @@ import { isCountry, normaliseNumber } from './numbers';
 import { resolveSound, type SoundIndex } from './sounds';
 import { didYouMean } from './suggest';
 import { checkGraph } from './graph';
+import { endpointProblem, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, musicClassProblem, textProblem, webhookProblem } from './guards';
+import { buildTrunks, externalDestination } from './trunks';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,6 +35,9 @@ export class Builder {
   readonly sites: DestinationSites = new WeakMap();
   private readonly announcements: Record<string, Announcement> = {};
   private readonly explicitAnnouncements = new Set<string>();
+  private trunks: Record<string, Trunk> = {};
+  private country_ = 'FR';
+  private readonly site = { value: (ptr: string): unknown => this.value(ptr), error: (ptr: string, m: string, atKey?: boolean): void => this.error(ptr, m, atKey) };
   private names = { lines: new Set<string>(), groups: new Set<string>(), menus: new Set<string>(), voicemail: new Set<string>(), calendars: new Set<string>() };
 
   constructor(
@@ -87,8 +92,13 @@ export class Builder {
       this.error(ptr, d.why);
       return fallback;
     }
+    // Every duration has an upper bound: none may reach a timer past 2^31-1 ms (Node fires those at once).
+    const max = opts.max ?? MAX_ANY_DURATION_MS;
     if (opts.min !== undefined && d.ms < opts.min) this.error(ptr, `found "${v}", expected at least ${opts.min === 1 ? 'a positive duration' : `${opts.min / 1000}s`}`);
-    else if (opts.max !== undefined && d.ms > opts.max) this.error(ptr, `found "${v}", expected at most ${opts.max / 60000}m`);
+    else if (d.ms > max) {
+      this.error(ptr, `found ${describe(v)}, expected at most ${max % 3_600_000 === 0 && max > 3_600_000 ? `${max / 3_600_000}h` : `${max / 60000}m`}`);
+      return fallback;
+    }
     return d.ms;
   }
 
@@ -120,6 +130,15 @@ export class Builder {
     return v;
   }
 
+  /** A name or label: printable, one line, bounded (it reaches phones and mails). */
+  private text(ptr: string, max: number, shownOnPhones: boolean): boolean {
+    const v = this.value(ptr);
+    if (!isStr(v)) return true;
+    const bad = textProblem(v, max, shownOnPhones);
+    if (bad) this.error(ptr, bad);
+    return bad === undefined;
+  }
+
   // ── sections ────────────────────────────────────────────────────────────────
 
   build(): PlanWithoutVersion {
@@ -128,8 +147,10 @@ export class Builder {
     }
     const timezone = this.timezone('/timezone', 'Europe/Paris');
     const country = this.country();
+    this.country_ = country;
     this.buildAnnouncements();
     const lines = this.buildLines();
+    this.trunks = buildTrunks(this.site);
     const calendars = this.mapSection('calendars', (ptr, name) => this.buildCalendar(ptr, name, timezone));
     const groups = this.mapSection('groups', (ptr, name) => this.buildGroup(ptr, name));
     const menus = this.mapSection('menus', (ptr, name) => this.buildMenu(ptr, name, lines));
@@ -141,6 +162,7 @@ export class Builder {
       announcements: this.announcements,
       ...(def ? { default: def } : {}),
       ...(isObj(this.root.history) ? { history: this.buildHistory() } : {}),
+      ...(Object.keys(this.trunks).length ? { trunks: this.trunks } : {}),
     };
     this.errors.push(...checkGraph(plan, this.sites, (ptr, msg) => {
       const p = this.pos(ptr);
@@ -210,9 +232,8 @@ export class Builder {
     return this.mapSection('lines', (ptr, name) => {
       const o = this.value(ptr) as Obj;
       const endpoint = isStr(o.endpoint) ? o.endpoint : '';
-      if (isStr(o.endpoint) && !/^[A-Za-z0-9_]+\/[^\s/][^\s]*$/.test(o.endpoint)) {
-        this.error(`${ptr}/endpoint`, `found ${describe(o.endpoint)}, expected an Asterisk endpoint technology/name such as "PJSIP/${name}"`);
-      }
+      const bad = isStr(o.endpoint) ? endpointProblem(o.endpoint, name) : undefined;
+      if (bad) this.error(`${ptr}/endpoint`, bad);
       const line: Line = { name, endpoint };
       if (isStr(o.extension) || typeof o.extension === 'number') {
         const ext = String(o.extension);
@@ -364,7 +385,7 @@ export class Builder {
       const ex: CalendarException = { from, to, hours };
       const ann = item.announcement !== undefined ? this.soundRef(`${p}/announcement`) : undefined;
       if (ann) ex.announcement = ann;
-      if (isStr(item.label)) ex.label = item.label;
+      if (isStr(item.label) && this.text(`${p}/label`, MAX_NAME_LENGTH, false)) ex.label = item.label;
       out.push({ ex, ptr: p });
     });
     // Two exceptions on the same day would leave the calendar to guess which one wins.
@@ -397,7 +418,7 @@ export class Builder {
     if (from) ov.from = from;
     const ann = o.announcement !== undefined ? this.soundRef(`${ptr}/announcement`) : undefined;
     if (ann) ov.announcement = ann;
-    if (isStr(o.label)) ov.label = o.label;
+    if (isStr(o.label) && this.text(`${ptr}/label`, MAX_NAME_LENGTH, false)) ov.label = o.label;
     return ov;
   }
 
@@ -414,9 +435,9 @@ export class Builder {
   }
 
   private destinationObject(ptr: string, o: Obj): Destination | undefined {
-    const KINDS = ['group', 'line', 'menu', 'voicemail', 'announcement', 'hangup'];
+    const KINDS = ['group', 'line', 'external', 'menu', 'voicemail', 'announcement', 'hangup'];
     const kinds = KINDS.filter((k) => o[k] !== undefined);
-    const known = new Set([...KINDS, 'timeout', 'then']);
+    const known = new Set([...KINDS, 'timeout', 'then', 'trunk']);
     if (kinds.length === 0) {
       // Unknown keys alone were reported by the schema with a "did you mean".
       if (Object.keys(o).every((k) => known.has(k))) this.error(ptr, `found ${describe(o)} without a target, expected one of ${KINDS.join(', ')}`);
@@ -427,7 +448,11 @@ export class Builder {
       return undefined;
     }
     const kind = kinds[0]!;
-    if (o.then !== undefined && kind !== 'line' && kind !== 'announcement') {
+    if (o.timeout !== undefined && kind !== 'line' && kind !== 'external') {
+      this.error(`${ptr}/timeout`, `"timeout" is only meaningful with "line" or "external", not with a ${kind}; expected it removed`, true);
+    }
+    if (o.trunk !== undefined && kind !== 'external') this.error(`${ptr}/trunk`, `"trunk" is only meaningful with "external"; expected it removed`, true);
+    if (o.then !== undefined && kind !== 'line' && kind !== 'external' && kind !== 'announcement') {
       this.error(`${ptr}/then`, `"then" is only meaningful after a line or an announcement, not after a ${kind}; expected it removed`, true);
     }
     const then = (): Destination => {
@@ -458,6 +483,10 @@ export class Builder {
         const next = then();
         return l === undefined ? undefined : { kind: 'line', line: l, timeout, then: next };
       }
+      case 'external': {
+        const timeout = this.duration(`${ptr}/timeout`, 30_000, { min: 1000, max: 600_000 });
+        return externalDestination(this.site, ptr, o, this.trunks, this.country_, timeout, then());
+      }
       case 'announcement': {
         const a = this.soundRef(`${ptr}/announcement`);
         const next = then();
@@ -482,9 +511,13 @@ export class Builder {
     }
     const hold: Group['hold'] = { announcePosition: false };
     if (isObj(o.hold)) {
-      if (isStr(o.hold.music)) hold.music = o.hold.music;
+      if (isStr(o.hold.music)) {
+        const bad = musicClassProblem(o.hold.music);
+        if (bad) this.error(`${ptr}/hold/music`, bad);
+        else hold.music = o.hold.music;
+      }
       const msg = o.hold.message !== undefined ? this.soundRef(`${ptr}/hold/message`) : undefined;
-      const every = this.duration(`${ptr}/hold/every`, 30_000, { min: 5000 });
+      const every = this.duration(`${ptr}/hold/every`, 30_000, { min: 5000, max: 600_000 });
       if (msg) {
         hold.message = msg;
         hold.every = every;
@@ -494,8 +527,8 @@ export class Builder {
     const ringTime = this.duration(`${ptr}/ring_time`, 20_000, { min: 1000, max: 600_000 });
     const maxWait = this.duration(`${ptr}/max_wait`, 60_000, { min: 1000, max: 3_600_000 });
     const overflow = o.overflow !== undefined ? this.destination(`${ptr}/overflow`) : undefined;
-    const retryPause = this.duration(`${ptr}/retry_pause`, 5000);
-    const wrapUp = this.duration(`${ptr}/wrap_up`, 0);
+    const retryPause = this.duration(`${ptr}/retry_pause`, 5000, { max: 3_600_000 });
+    const wrapUp = this.duration(`${ptr}/wrap_up`, 0, { max: 3_600_000 });
     if (!overflow) return undefined;
     return {
       name, lines,
@@ -557,7 +590,7 @@ export class Builder {
       name,
       record: o.record !== false,
       maxLength: this.duration(`${ptr}/max_length`, 120_000, { min: 1000, max: 3_600_000 }),
-      minLength: this.duration(`${ptr}/min_length`, 2000),
+      minLength: this.duration(`${ptr}/min_length`, 2000, { max: 600_000 }),
       notify: { email: [] },
     };
     if (box.minLength >= box.maxLength && o.min_length !== undefined) {
@@ -565,7 +598,7 @@ export class Builder {
     }
     const greeting = o.greeting !== undefined ? this.soundRef(`${ptr}/greeting`) : undefined;
     if (greeting) box.greeting = greeting;
-    if (o.silence !== undefined) box.silence = this.duration(`${ptr}/silence`, 5000, { min: 1000 });
+    if (o.silence !== undefined) box.silence = this.duration(`${ptr}/silence`, 5000, { min: 1000, max: 600_000 });
     if (isObj(o.notify)) box.notify = this.notifyTargets(`${ptr}/notify`, o.notify);
     return box;
   }
@@ -580,14 +613,9 @@ export class Builder {
       else targets.email.push(e);
     }
     if (isStr(n.webhook)) {
-      let ok = false;
-      try {
-        ok = ['http:', 'https:'].includes(new URL(n.webhook).protocol);
-      } catch {
-        ok = false;
-      }
-      if (ok) targets.webhook = n.webhook;
-      else this.error(`${ptr}/webhook`, `found ${describe(n.webhook)}, expected an http(s) URL such as "https://example.org/hook"`);
+      const bad = webhookProblem(n.webhook, { allowHttp: n.allow_http === true, allowPrivate: n.allow_private === true });
+      if (bad) this.error(`${ptr}/webhook`, bad);
+      else targets.webhook = n.webhook;
     }
     return targets;
   }
@@ -636,7 +664,9 @@ export class Builder {
       if (o.closed !== undefined) closed = this.destination(`${ptr}/closed`);
       else if (o.calendar !== undefined) this.error(ptr, 'missing "closed": with a calendar, expected where calls go when closed (e.g. {voicemail: box})', true);
       else closed = { kind: 'hangup' }; // never used: without a calendar the number is always open
-      if (!e164 || !open || !closed || !isStr(o.name)) continue;
+      const nameOk = this.text(`${ptr}/name`, MAX_NAME_LENGTH, true);
+      const labelOk = o.label === undefined || this.text(`${ptr}/label`, MAX_LABEL_LENGTH, true);
+      if (!e164 || !open || !closed || !isStr(o.name) || !nameOk || !labelOk) continue;
       const n: PublicNumber = { e164, written, name: o.name, label: isStr(o.label) ? o.label : o.name, open, closed };
       if (greeting) n.greeting = greeting;
       if (calendar) n.calendar = calendar;
@@ -646,6 +676,9 @@ export class Builder {
     return out;
   }
 }
+
+/** The bound of a duration that has none of its own. */
+const MAX_ANY_DURATION_MS = 24 * 3_600_000;
 
 const DAY_LABEL = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const fmt = (iv: Interval): string => `${formatTime(iv.start)}-${formatTime(iv.end)}`;

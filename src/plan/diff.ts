@@ -60,6 +60,9 @@ function closure(plan: Plan, n: PublicNumber): Set<string> {
         add('lines', d.line);
         dest(d.then);
         break;
+      case 'external':
+        dest(d.then);
+        break;
       case 'announcement':
         add('announcements', d.announcement);
         dest(d.then);

@@ -23,6 +23,7 @@ function automaticTargets(d: Destination, sites: Sites, out: Edge[]): void {
       out.push({ to: `menu:${d.menu}`, ptr: sites.get(d) ?? '' });
       break;
     case 'line':
+    case 'external':
     case 'announcement':
       automaticTargets(d.then, sites, out);
       break;
@@ -88,6 +89,9 @@ export function checkGraph(plan: Omit<Plan, 'version'>, sites: Sites, mkError: M
         break;
       case 'line':
         walk(d.then, { heard: false, why: `when line "${d.line}" does not answer, the caller is hung up on without a word` });
+        break;
+      case 'external':
+        walk(d.then, { heard: false, why: `when ${d.number} does not answer, the caller is hung up on without a word` });
         break;
       default:
         break; // groups and menus are checked once each, below; voicemail always plays a greeting

@@ -11,6 +11,7 @@ import { checkSchema } from './schemaCheck';
 import { mergeFiles, type FileData } from './merge';
 import { Builder } from './build';
 import { SOUND_EXTENSIONS, type SoundIndex } from './sounds';
+import { MAX_REPORTED_ERRORS, sniffEncoding } from './limits';
 
 /** A plan is a few kilobytes; anything near this is a mistake (a log, a recording) and is refused before reading. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -50,6 +51,8 @@ export async function readText(file: string): Promise<{ text: string } | { error
       return { error: whole(file, `the file is too large (${(stat.size / 1048576).toFixed(1)} MB); expected a plan of at most ${MAX_FILE_BYTES / 1048576} MB`) };
     }
     const buf = await fs.readFile(file);
+    const encoding = sniffEncoding(buf);
+    if (encoding) return { error: whole(file, `the file is encoded as ${encoding}; expected a YAML plan saved as UTF-8 (save it again as UTF-8)`) };
     const nul = buf.indexOf(0);
     if (nul >= 0) return { error: whole(file, `not a text file (binary content at byte ${nul}); expected a YAML plan`) };
     let text: string;
@@ -101,7 +104,7 @@ export function planFromSources(sources: { file: string; text: string }[], sound
       continue;
     }
     const p = parseYaml(file, text);
-    errors.push(...p.errors);
+    for (const e of p.errors) errors.push(e);
     if (p.broken) {
       broken = true; // syntax first: checking a half-read plan would bury the real mistake under consequences
       continue;
@@ -115,21 +118,29 @@ export function planFromSources(sources: { file: string; text: string }[], sound
       errors.push({ file, line: pos.line, col: pos.col, message: `the plan: found ${Array.isArray(p.data) ? 'a list' : 'a single value'}, expected a mapping of sections (timezone:, lines:, numbers:, …)` });
       continue;
     }
-    errors.push(...checkSchema(file, p.data, p.positions));
+    for (const e of checkSchema(file, p.data, p.positions)) errors.push(e);
     parsed.push({ file, data: p.data, positions: p.positions });
   }
   if (parsed.length > 0 && !broken) {
     const merged = mergeFiles(parsed);
-    errors.push(...merged.errors);
+    for (const e of merged.errors) errors.push(e);
     const builder = new Builder(merged.data, merged.positions, sounds, parsed[0]!.file);
     const built = builder.build();
-    errors.push(...builder.errors);
+    for (const e of builder.errors) errors.push(e);
     if (errors.length === 0 && Object.keys(built.numbers).length === 0 && !built.default) {
       errors.push(whole(parsed[0]!.file, 'the plan defines no numbers; expected at least one public number under "numbers:" (or a "default" destination)'));
     }
     if (errors.length === 0) return { ok: true, plan: { version: planVersion(sources), ...built }, files: sources.map((s) => s.file) };
   }
-  return { ok: false, errors: sortErrors(errors) };
+  return { ok: false, errors: capErrors(sortErrors(errors)) };
+}
+
+/** The first errors and one line saying how many more: a thousand lines help no one fix a plan. */
+function capErrors(errors: PlanError[]): PlanError[] {
+  if (errors.length <= MAX_REPORTED_ERRORS) return errors;
+  const rest = errors.length - MAX_REPORTED_ERRORS;
+  const next = errors[MAX_REPORTED_ERRORS]!;
+  return [...errors.slice(0, MAX_REPORTED_ERRORS), { ...next, message: `${rest} more errors from here on; fix the ones above first` }];
 }
 
 export async function loadPlan(planPath: string, opts: LoadOptions): Promise<LoadResult> {
@@ -145,5 +156,5 @@ export async function loadPlan(planPath: string, opts: LoadOptions): Promise<Loa
   const sounds = await indexSounds(opts.soundsDir);
   const result = planFromSources(sources, sounds);
   if (errors.length === 0) return result;
-  return { ok: false, errors: sortErrors([...errors, ...(result.ok ? [] : result.errors)]) };
+  return { ok: false, errors: capErrors(sortErrors(errors.concat(result.ok ? [] : result.errors))) };
 }

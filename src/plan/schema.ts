@@ -13,11 +13,13 @@ const sound = (description: string): Schema => ({ $ref: '#/$defs/sound', descrip
 const destinationProperties: Schema = {
   group: { type: 'string', description: 'Ring the lines of this group (see `groups`).' },
   line: { type: 'string', description: 'Ring this one line (see `lines`), for `timeout`, then go to `then`.' },
-  timeout: duration('With `line`: how long the line rings before `then` (default 30s).', '20s'),
+  external: { type: 'string', description: 'Ring this outside number through a trunk (see `trunks`), for `timeout`, then go to `then`. Only the plan\'s country and no premium rates, unless the trunk allows them.', examples: ['+33 6 12 34 56 78'] },
+  trunk: { type: 'string', description: 'With `external`: the trunk to call through (may be left out when the plan has one trunk).' },
+  timeout: duration('With `line` or `external`: how long it rings before `then` (default 30s).', '20s'),
   menu: { type: 'string', description: 'Play this voice menu (see `menus`).' },
   voicemail: { type: 'string', description: 'Leave a message in this voicemail box (see `voicemail`).' },
   announcement: { ...sound('Play this announcement or sound, then go to `then`.') },
-  then: { $ref: '#/$defs/destination', description: 'With `line` or `announcement`: where the call goes next (default hangup).' },
+  then: { $ref: '#/$defs/destination', description: 'With `line`, `external` or `announcement`: where the call goes next (default hangup).' },
   hangup: { const: true, description: 'Hang up (`hangup: true`, or simply the word `hangup`).' },
 };
 
@@ -40,6 +42,11 @@ export const planSchema: Schema = {
       type: 'object',
       description: 'The phones: name → Asterisk endpoint.',
       additionalProperties: { $ref: '#/$defs/line' },
+    },
+    trunks: {
+      type: 'object',
+      description: 'The ways out to the public network, for `external` destinations: name → endpoint and what it may call.',
+      additionalProperties: { $ref: '#/$defs/trunk' },
     },
     calendars: {
       type: 'object',
@@ -119,14 +126,13 @@ export const planSchema: Schema = {
     destination: {
       title: 'a destination',
       description:
-        'Where the call goes: {group: g} · {line: l, timeout: 30s, then: …} · {menu: m} · {voicemail: box} · {announcement: a, then: …} · hangup.',
+        'Where the call goes: {group: g} · {line: l, timeout: 30s, then: …} · {external: "+33 6 12 34 56 78", trunk: t, then: …} · {menu: m} · {voicemail: box} · {announcement: a, then: …} · hangup.',
       type: ['string', 'object'],
       if: { type: 'string' },
       then: { const: 'hangup' },
       else: { minProperties: 1 },
       additionalProperties: false,
       properties: destinationProperties,
-      dependentRequired: { timeout: ['line'] },
       examples: [{ group: 'secretariat' }, 'hangup'],
     },
     line: {
@@ -136,6 +142,23 @@ export const planSchema: Schema = {
       properties: {
         endpoint: { type: 'string', description: 'Asterisk endpoint, technology/name: "PJSIP/secretariat".', examples: ['PJSIP/secretariat'] },
         extension: { type: ['string', 'integer'], description: 'Short number to reach this line from a voice menu with direct dialling ("12").' },
+      },
+    },
+    trunk: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['endpoint'],
+      properties: {
+        endpoint: { type: 'string', description: 'The operator\'s Asterisk endpoint: "PJSIP/trunk".', examples: ['PJSIP/trunk'] },
+        allow: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Toll-fraud policy: what besides national numbers of the plan\'s country may be called (default: nothing more).',
+          properties: {
+            countries: { type: 'array', items: { type: 'string' }, description: 'Other countries that may be called ("BE", "CH").' },
+            premium: { type: 'boolean', description: 'Premium-rate and shared-cost numbers (default false).' },
+          },
+        },
       },
     },
     calendar: {
@@ -213,7 +236,9 @@ export const planSchema: Schema = {
               description: 'Who is told: e-mail and/or webhook.',
               properties: {
                 email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
-                webhook: { type: 'string', description: 'A URL called (POST, JSON) with each notice.' },
+                webhook: { type: 'string', description: 'An https URL called (POST, JSON) with each notice; not a loopback, private or link-local address.' },
+                allow_http: { type: 'boolean', description: 'Allow a plain http webhook (default false).' },
+                allow_private: { type: 'boolean', description: 'Allow a webhook on a loopback, private or link-local address (default false).' },
               },
             },
             batch: duration('Missed calls within this time go in one notice (default 5m).', '5m'),
@@ -282,7 +307,9 @@ export const planSchema: Schema = {
           description: 'Who is told about a new message.',
           properties: {
             email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
-            webhook: { type: 'string', description: 'A URL called (POST) for each new message.' },
+            webhook: { type: 'string', description: 'An https URL called (POST) for each new message; not a loopback, private or link-local address.' },
+            allow_http: { type: 'boolean', description: 'Allow a plain http webhook (default false).' },
+            allow_private: { type: 'boolean', description: 'Allow a webhook on a loopback, private or link-local address (default false).' },
           },
         },
       },

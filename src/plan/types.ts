@@ -29,6 +29,8 @@ export interface Plan {
   default?: Destination;
   /** The call history's settings (`history:`); absent = the defaults (keep 13 months). */
   history?: HistorySettings;
+  /** The ways out to the public network, for `external` destinations. */
+  trunks?: Record<string, Trunk>;
 }
 
 // ── Call history (docs/history.md) ───────────────────────────────────────────
@@ -42,6 +44,19 @@ export interface HistorySettings {
 export interface MissedNotice {
   notify: NotifyTargets;
   batch: number;
+}
+
+/** A way out to the public network, and which outside numbers it may ring (toll-fraud policy). */
+export interface Trunk {
+  name: string;
+  /** "PJSIP/trunk": the operator's endpoint. */
+  endpoint: string;
+  allow: {
+    /** Countries that may be called besides the plan's own (ISO codes). */
+    countries: string[];
+    /** Premium-rate and shared-cost numbers. */
+    premium: boolean;
+  };
 }
 
 export interface Line {
@@ -118,6 +133,8 @@ export interface Calendar {
 export type Destination =
   | { kind: 'group'; group: string }
   | { kind: 'line'; line: string; timeout: number; then: Destination }
+  /** An outside number (E.164) rung through a trunk; `endpoint` is the dial string "PJSIP/+33612345678@trunk". */
+  | { kind: 'external'; number: string; trunk: string; endpoint: string; timeout: number; then: Destination }
   | { kind: 'menu'; menu: string }
   | { kind: 'voicemail'; box: string }
   | { kind: 'announcement'; announcement: string; then: Destination }

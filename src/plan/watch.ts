@@ -8,6 +8,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Plan } from './types';
 import { formatError, type PlanError } from './errors';
 import { isPlanFile, loadPlan, type LoadOptions } from './load';
+import { PlanReader, type OffThreadOptions } from './offThread';
 import { diffPlans, type PlanDiff } from './diff';
 
 export type PlanEvent =
@@ -19,6 +20,8 @@ export type PlanEvent =
 export interface WatchOptions extends LoadOptions {
   /** Quiet period after the last change before reloading (ms). */
   debounceMs?: number;
+  /** Read and check the plan on a worker thread (the daemon: a hostile file must not stall the calls in progress). */
+  offThread?: boolean | OffThreadOptions;
 }
 
 export interface PlanWatcher {
@@ -35,11 +38,12 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
   let lastWasRejected = false;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  const reader = opts.offThread ? new PlanReader(opts.offThread === true ? {} : opts.offThread) : undefined;
   // Reloads run one at a time; a change during a reload schedules one more afterwards.
   let running: Promise<PlanEvent | undefined> = Promise.resolve(undefined);
 
   const loadOnce = async (): Promise<PlanEvent | undefined> => {
-    const r = await loadPlan(planPath, opts);
+    const r = reader ? await reader.load(planPath, opts) : await loadPlan(planPath, opts);
     if (closed) return undefined;
     let event: PlanEvent | undefined;
     if (r.ok) {
@@ -100,6 +104,7 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
       closed = true;
       if (timer) clearTimeout(timer);
       await Promise.all(watchers.map((w) => w.close()));
+      await reader?.close();
     },
   };
 }

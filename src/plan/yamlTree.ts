@@ -4,6 +4,7 @@
 
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair, type Node, type Document } from 'yaml';
 import type { PlanError } from './errors';
+import { MAX_ALIAS_USES, MAX_DEPTH, MAX_NODES, findDeepNesting } from './limits';
 
 export interface Pos {
   file: string;
@@ -34,7 +35,22 @@ export function parseYaml(file: string, text: string): ParsedFile {
   const errors: PlanError[] = [];
   const positions: Positions = new Map();
   const at = (offset: number): { line: number; col: number } => lc.linePos(offset);
-  const doc: Document.Parsed = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
+  const tooDeep = (p: { line: number; col: number }): ParsedFile => ({
+    data: undefined,
+    positions,
+    errors: [{ file, ...p, message: `YAML: nested more than ${MAX_DEPTH} levels deep; expected a plan of a few levels (sections, names, settings)` }],
+    broken: true,
+  });
+  // The parser recurses on nesting: refuse what would exhaust its stack before it starts.
+  const deep = findDeepNesting(text);
+  if (deep) return tooDeep(deep);
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep({ line: 1, col: 1 });
+    throw e;
+  }
 
   // One error per line, and a few at most: after a real mistake the parser reports every
   // following token as unexpected, which buries the one line that needs fixing.
@@ -55,9 +71,28 @@ export function parseYaml(file: string, text: string): ParsedFile {
   const broken = doc.errors.length > 0;
 
   // Aliases are resolved by hand so that a recursive one (`&a {then: *a}`) is an error, not a hang.
+  // Every expansion is counted (values, alias uses, depth), so that a few lines of aliases
+  // that expand to billions of values ("billion laughs") are refused, not expanded.
   const resolving = new Set<Node>();
-  const convert = (node: unknown, path: string, keyPos?: { line: number; col: number }): unknown => {
+  let nodes = 0;
+  let aliasUses = 0;
+  let limitHit = false;
+  // Inside an expansion, a limit is reported at the alias the user wrote, not inside its target.
+  let expandingFrom: { line: number; col: number } | undefined;
+  const refuse = (n: unknown, message: string): undefined => {
+    if (!limitHit) {
+      const range = (n as Node | null)?.range;
+      errors.push({ file, ...(expandingFrom ?? (range ? at(range[0]) : { line: 1, col: 1 })), message: `YAML: ${message}` });
+    }
+    limitHit = true;
+    return undefined;
+  };
+  const convert = (node: unknown, path: string, keyPos?: { line: number; col: number }, depth = 0): unknown => {
+    if (limitHit) return undefined;
+    if (++nodes > MAX_NODES) return refuse(node, `more than ${MAX_NODES} values (after expanding aliases); expected a plan of a few thousand`);
+    if (depth > MAX_DEPTH) return refuse(node, `nested more than ${MAX_DEPTH} levels deep (after expanding aliases); expected a plan of a few levels (sections, names, settings)`);
     if (isAlias(node)) {
+      if (++aliasUses > MAX_ALIAS_USES) return refuse(node, `aliases are used more than ${MAX_ALIAS_USES} times (counting the aliases inside aliases); expected a few uses of "*name"`);
       const target = node.resolve(doc);
       const p = at(node.range?.[0] ?? 0);
       if (!target) {
@@ -69,7 +104,10 @@ export function parseYaml(file: string, text: string): ParsedFile {
         return undefined;
       }
       resolving.add(target);
-      const v = convert(target, path, keyPos);
+      const outermost = expandingFrom === undefined;
+      if (outermost) expandingFrom = p;
+      const v = convert(target, path, keyPos, depth);
+      if (outermost) expandingFrom = undefined;
       resolving.delete(target);
       // Errors about the value should point at the alias, where the user used it.
       positions.set(path, { file, ...p, ...(keyPos ? { key: keyPos } : {}) });
@@ -97,17 +135,17 @@ export function parseYaml(file: string, text: string): ParsedFile {
           continue;
         }
         seen.set(name, kp);
-        out[name] = convert(pair.value, pointer(path, name), kp);
+        out[name] = convert(pair.value, pointer(path, name), kp, depth + 1);
       }
       return out;
     }
-    if (isSeq(n)) return n.items.map((item, i) => convert(item, pointer(path, i)));
+    if (isSeq(n)) return n.items.map((item, i) => convert(item, pointer(path, i), undefined, depth + 1));
     if (isScalar(n)) return n.value;
     return null; // an empty value: `key:` with nothing after it
   };
 
   const data = doc.contents ? convert(doc.contents, '') : undefined;
-  return { data, positions, errors, broken };
+  return limitHit ? { data: undefined, positions, errors, broken: true } : { data, positions, errors, broken };
 }
 
 function yamlMessage(code: string, message: string): string {

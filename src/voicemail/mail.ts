@@ -74,14 +74,33 @@ export function recipientName(message: MessageMetadata, box: VoicemailBox): stri
   return message.calledName || box.name;
 }
 
+/** Longest caller text the mail quotes (the network's text, when it is not a number). */
+export const MAX_QUOTED_CALLER = 40;
+
+/**
+ * The caller as a mail shows it: a phone number, or the text the network sent quoted as
+ * data — control characters removed, bounded, labelled — so that "Rappelez le 08 99…"
+ * cannot pass for a line of the mail.
+ */
+export function callerForMail(raw: string, country: string): { text: string; isNumber: boolean } {
+  const t = raw.trim();
+  if (!t) return { text: 'numéro masqué', isNumber: false };
+  // Only what is written as a number is one (libphonenumber would find a number inside any text).
+  const shown = /^[+\d\s().-]+$/.test(t) ? formatCaller(t, country) : '';
+  if (/^\+?[\d ]+$/.test(shown)) return { text: shown, isNumber: true };
+  const clean = [...t.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069«»"]/g, ' ').replace(/\s+/g, ' ')].slice(0, MAX_QUOTED_CALLER).join('');
+  return { text: `« ${clean} » (texte transmis par le réseau, pas un numéro vérifié)`, isNumber: false };
+}
+
 export function mailSubject(message: MessageMetadata, box: VoicemailBox, ctx: MailContext): string {
-  const from = message.caller.trim() ? `de ${formatCaller(message.caller, ctx.country)}` : "d'un numéro masqué";
+  const caller = callerForMail(message.caller, ctx.country);
+  const from = !message.caller.trim() ? "d'un numéro masqué" : caller.isNumber ? `de ${caller.text}` : "d'un appelant sans numéro";
   return `Nouveau message pour ${recipientName(message, box)} ${from} (${formatLength(message.durationMs)})`;
 }
 
 export function mailFor(message: MessageMetadata & { audioPath: string }, box: VoicemailBox, from: string, ctx: MailContext): SendMailOptions {
   const at = DateTime.fromISO(message.start, ctx.timeZone ? { zone: ctx.timeZone } : {}).setLocale('fr');
-  const caller = message.caller.trim() ? formatCaller(message.caller, ctx.country) : 'numéro masqué';
+  const caller = callerForMail(message.caller, ctx.country).text;
   const text = [
     `Un message a été laissé pour ${recipientName(message, box)}.`,
     '',

@@ -26,7 +26,7 @@ export function webhookPayload(m: MessageMetadata): WebhookPayload {
   };
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ ok: boolean; status: number }>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect?: 'error' }) => Promise<{ ok: boolean; status: number }>;
 
 /**
  * POST the payload; resolves on a 2xx answer, rejects otherwise (the caller retries).
@@ -36,6 +36,7 @@ export async function postWebhook(url: string, payload: WebhookPayload | object,
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'accueil' };
   if (opts.secret) headers['x-accueil-signature'] = `sha256=${createHmac('sha256', opts.secret).update(body).digest('hex')}`;
-  const res = await opts.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs) });
+  // No redirects: the plan checked this URL's target (https, not private), not wherever it would send us.
+  const res = await opts.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'error' });
   if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
 }

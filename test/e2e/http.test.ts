@@ -10,22 +10,11 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
-import { REPO, ariSettings } from './harness/sandbox';
+import { REPO, ariSettings, freePort } from './harness/sandbox';
 import { Caller, Phone, waitFor } from './harness/sipp';
 
 const PLAN = path.join(REPO, 'test/e2e/plans/reference-open.yaml');
 const MARTIN = '+33142000001';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A TCP relay to ARI that can be opened, and whose connections can be cut. */
 class Relay {

@@ -2,10 +2,23 @@
 // an observer that records every ARI event (what the caller heard, what rang).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import WebSocket from 'ws';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
+
+/** A TCP port free on loopback now (for the daemon's HTTP endpoint, a relay). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 export interface AriSettings {
   url: string;

@@ -19,6 +19,8 @@ export const PHONE_PORTS: Record<string, number> = {
   'line-7': 5087,
   'line-8': 5088,
   'lamp-dr-martin': 5089,
+  /** The far end of the trunk (the aor's contact): outside numbers rung through it. */
+  trunk: 5070,
 };
 
 export interface SipMessage {

@@ -43,3 +43,9 @@ groups:
 voicemail:
   vm: { greeting: messagerie }
 `;
+
+/** "Billion laughs": 9 aliases × 10 levels, 9^10 values once expanded. */
+export const ALIAS_BOMB = [
+  'a0: &a0 [x, x, x, x, x, x, x, x, x]',
+  ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`),
+].join('\n') + '\n';

@@ -1,0 +1,84 @@
+// Reading and checking a plan on a worker thread, so that a hostile or huge file costs
+// the running daemon's event loop nothing (the calls in progress keep their timers).
+// One worker is kept for the reloads (starting one costs more than reading a plan); it
+// is bounded in time and memory, and replaced when it overruns either bound.
+
+import { Worker } from 'node:worker_threads';
+import * as path from 'node:path';
+import type { LoadOptions, LoadResult } from './load';
+
+export interface OffThreadOptions {
+  /** Past this, the worker is stopped and the plan refused (default 10 s). */
+  timeoutMs?: number;
+  /** Heap of the worker (default 256 MB). */
+  maxMemoryMb?: number;
+}
+
+export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
+
+function startWorker(maxMemoryMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: 32 };
+  // From the TypeScript sources (a checkout, the tests) the worker goes through tsx, as bin/accueil does.
+  const worker = __filename.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'loadWorker.ts'))});`, { eval: true, resourceLimits })
+    : new Worker(path.join(__dirname, 'loadWorker.js'), { resourceLimits });
+  worker.unref(); // an idle reader never keeps the process alive
+  return worker;
+}
+
+export class PlanReader {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly bounds: OffThreadOptions = {}) {}
+
+  /** Loads like loadPlan, on the worker; never rejects. Loads run one at a time. */
+  load(planPath: string, opts: LoadOptions): Promise<LoadResult> {
+    const run = (): Promise<LoadResult> => this.loadNow(planPath, { soundsDir: opts.soundsDir });
+    const p = this.queue.then(run, run);
+    this.queue = p;
+    return p;
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+
+  private loadNow(planPath: string, opts: LoadOptions): Promise<LoadResult> {
+    const timeoutMs = this.bounds.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+    const refused = (message: string): LoadResult => ({ ok: false, errors: [{ file: planPath, line: 0, col: 0, message }] });
+    const worker = (this.worker ??= startWorker(this.bounds.maxMemoryMb ?? 256));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (r: LoadResult, broken: boolean): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (broken && this.worker === worker) {
+          this.worker = undefined;
+          void worker.terminate();
+        }
+        resolve(r);
+      };
+      const onMessage = (m: { id: number; result?: LoadResult; failure?: string }): void => {
+        if (m.id === id) finish(m.result ?? refused(`could not be read: ${m.failure ?? 'unknown error'}`), false);
+      };
+      const onError = (err: Error): void => {
+        const memory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        finish(refused(memory ? 'reading the plan needed too much memory and was stopped; expected a plan of a few kilobytes' : `could not be read: ${err.message}`), true);
+      };
+      const onExit = (code: number): void => finish(refused(`could not be read: the reader stopped (exit code ${code})`), true);
+      const timer = setTimeout(
+        () => finish(refused(`reading the plan took more than ${timeoutMs / 1000} s and was stopped; expected a plan of a few kilobytes`), true),
+        timeoutMs,
+      );
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage({ id, planPath, opts });
+    });
+  }
+}
