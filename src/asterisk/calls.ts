@@ -75,6 +75,34 @@ interface Attempt {
   ringTimer?: NodeJS.Timeout;
 }
 
+/** A recording in progress, with what tells how it ended. */
+interface LiveRecording {
+  recordingId: string;
+  maxLengthMs: number;
+  silenceMs?: number;
+  /** The caller pressed a key while recording ('#' ends it). */
+  key: boolean;
+}
+
+export type RecordingEnd = 'dtmf' | 'silence' | 'maxLength' | 'hangup';
+
+/**
+ * Why a recording ended. Asterisk's RecordingFinished gives no reason for a normal
+ * end (its `cause` is only set on failure), and it may come before the caller's
+ * hang-up: a key pressed meanwhile is '#', a length reaching the maximum (within
+ * 1 s) is max length, the caller gone is a hang-up; otherwise silence if the box
+ * detects it, else a hang-up (nothing else ends a recording).
+ */
+export function recordingEndCause(r: { failed: boolean; hungUp: boolean; key: boolean; durationMs: number; maxLengthMs: number; silenceMs?: number; cause?: string }): RecordingEnd {
+  if (r.failed) return 'hangup';
+  if (r.cause === 'dtmf' || r.cause === 'silence') return r.cause;
+  if (r.key) return 'dtmf';
+  if (r.hungUp) return 'hangup';
+  if (r.durationMs >= r.maxLengthMs - 1000) return 'maxLength';
+  if (r.silenceMs) return 'silence';
+  return 'hangup';
+}
+
 interface CallRecord {
   callId: string;
   channelId: string;
@@ -83,8 +111,11 @@ interface CallRecord {
   playbacks: Map<string, string>;
   /** ARI ids of the playbacks a key interrupts (menu prompts). */
   interruptible: Set<string>;
-  recordings: Map<string, string>;
+  /** Recording name → the recording in progress. */
+  recordings: Map<string, LiveRecording>;
   timers: Map<string, NodeJS.Timeout>;
+  /** A recording ended as only a hang-up ends one, before the hang-up was seen: the channel is hung up if it stays. */
+  hangupExpected?: NodeJS.Timeout;
   bridgeId?: string;
   bridgedAttempt?: string;
   hungUp: boolean;
@@ -266,6 +297,7 @@ export class AsteriskCalls {
       call.playbacks.delete(playbackId);
       void this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId })).catch(() => undefined);
     }
+    for (const recording of call.recordings.values()) recording.key = true;
     this.handlers.onEvent(call.callId, { type: 'digit', digit });
   }
 
@@ -385,20 +417,23 @@ export class AsteriskCalls {
 
   private onRecordingFinished(recording: NonNullable<AriEvent['recording']>, failed: boolean): void {
     for (const call of this.calls.values()) {
-      const recordingId = call.recordings.get(recording.name);
-      if (recordingId === undefined) continue;
-      call.recordings.delete(recording.name);
-      const cause = failed ? 'hangup' : recording.cause === 'dtmf' ? 'dtmf' : recording.cause === 'silence' ? 'silence' : call.hungUp ? 'hangup' : 'maxLength';
-      this.handlers.onEvent(call.callId, {
-        type: 'recordingFinished',
-        recordingId,
-        durationMs: Math.round((recording.duration ?? 0) * 1000),
-        cause,
-      });
-      if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
-      void this.writeState(call);
+      const live = call.recordings.get(recording.name);
+      if (live === undefined) continue;
+      this.recordingEnded(call, recording.name, live, Math.round((recording.duration ?? 0) * 1000), failed, recording.cause);
       return;
     }
+  }
+
+  private recordingEnded(call: CallRecord, name: string, live: LiveRecording, durationMs: number, failed: boolean, asteriskCause?: string): void {
+    call.recordings.delete(name);
+    const cause = recordingEndCause({ failed, hungUp: call.hungUp, key: live.key, durationMs, maxLengthMs: live.maxLengthMs, ...(live.silenceMs ? { silenceMs: live.silenceMs } : {}), ...(asteriskCause ? { cause: asteriskCause } : {}) });
+    this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: live.recordingId, durationMs, cause });
+    if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
+    else if (cause === 'hangup' && !call.hungUp && !call.finished) {
+      // The flow lets a hung-up caller go without a hang-up: if the caller is in fact still there, do not leave them.
+      call.hangupExpected = setTimeout(() => void this.hangupCall(call), RECORDING_SETTLE_MS);
+    }
+    void this.writeState(call);
   }
 
   // ── flow actions → ARI ─────────────────────────────────────────────────────
@@ -429,6 +464,7 @@ export class AsteriskCalls {
           // No recording will ever finish: tell the flow, which ends the voicemail step
           // (an empty message is discarded) instead of leaving the caller in silence.
           call.recordings.delete(recordingNameOf(action.box, call.callId, action.recordingId));
+          clearTimeout(call.hangupExpected);
           this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: action.recordingId, durationMs: 0, cause: 'hangup' });
         }
       }
@@ -521,7 +557,7 @@ export class AsteriskCalls {
         return;
       case 'record': {
         const name = recordingNameOf(action.box, call.callId, action.recordingId);
-        call.recordings.set(name, action.recordingId);
+        call.recordings.set(name, { recordingId: action.recordingId, maxLengthMs: action.maxLengthMs, ...(action.silenceMs ? { silenceMs: action.silenceMs } : {}), key: false });
         await this.ari.request('record', (c) =>
           c.channels.record({
             channelId,
@@ -624,6 +660,7 @@ export class AsteriskCalls {
     if (call.finished) return;
     call.finished = true;
     clearTimeout(call.hangupPending);
+    clearTimeout(call.hangupExpected);
     for (const timer of call.timers.values()) clearTimeout(timer);
     call.timers.clear();
     for (const attempt of call.attempts.values()) {
@@ -646,7 +683,7 @@ export class AsteriskCalls {
   held(): { calls: number; channels: number; timers: number; adopted: number } {
     let timers = 0;
     for (const call of this.calls.values()) {
-      timers += call.timers.size + (call.hangupPending ? 1 : 0);
+      timers += call.timers.size + (call.hangupPending ? 1 : 0) + (call.hangupExpected && !call.finished ? 1 : 0);
       for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers += 1;
     }
     return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
@@ -863,6 +900,7 @@ export class AsteriskCalls {
       for (const timer of call.timers.values()) clearTimeout(timer);
       call.timers.clear();
       clearTimeout(call.hangupPending);
+      clearTimeout(call.hangupExpected);
       for (const attempt of call.attempts.values()) clearTimeout(attempt.ringTimer);
     }
   }

@@ -3,6 +3,7 @@
 // plan live, reconnects forever, and stops cleanly on SIGTERM/SIGINT.
 
 import { AriConnection } from '../asterisk/connection';
+import { AriRecordings } from '../asterisk/recordings';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
@@ -69,13 +70,19 @@ export default async function run(argv: string[]): Promise<number> {
   const connection = new AriConnection({ ...ari, app, requestTimeoutMs }, log);
 
   // --- observability (issue 9): /healthz, /readyz, /metrics; see docs/operations.md
-  const ops = await startObservability({ connection, plans, log });
+  let messages: MessageKeeper | undefined;
+  const ops = await startObservability({ connection, plans, log, voicemail: () => messages?.voicemail });
   if ('error' in ops) {
     process.stderr.write(`accueil run: ${ops.error}\n`);
     await plans.stop();
     return 2;
   }
-  const messages = new MessageKeeper(log);
+  // Recordings come from Asterisk over ARI: no folder shared with Asterisk is needed.
+  messages = new MessageKeeper(log, process.env, {
+    recordings: new AriRecordings(connection),
+    boxes: () => plans.current?.voicemail ?? {},
+    onResult: (result) => ops.metrics.voicemailMessage(result),
+  });
   void messages.resume(plans.current?.voicemail ?? {});
   const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
     onLineState: (line, state) => ops.metrics.setLineState(line, state),
@@ -95,7 +102,7 @@ export default async function run(argv: string[]): Promise<number> {
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
         await ops.close();
-        await messages.close();
+        await messages?.close();
         await plans.stop();
         log.info({ event: 'daemon.stopped' }, 'stopped');
         log.flush?.();

@@ -17,7 +17,7 @@ export interface Observability {
 }
 
 export async function startObservability(
-  parts: { connection: AriConnection; plans: PlanHolder; log: Logger },
+  parts: { connection: AriConnection; plans: PlanHolder; log: Logger; voicemail?: () => { available: boolean; reason?: string } | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Observability | { error: string }> {
   const settings = httpFromEnv(env);
@@ -48,7 +48,10 @@ export async function startObservability(
     try {
       http = await startHttp(settings, {
         metrics,
-        readiness: () => ({ ari: connection.state, planVersion: plans.current?.version ?? null }),
+        readiness: () => {
+          const voicemail = parts.voicemail?.();
+          return { ari: connection.state, planVersion: plans.current?.version ?? null, ...(voicemail ? { voicemail } : {}) };
+        },
       });
       log.info({ event: 'http.listening', host: settings.host, port: http.port }, `health and metrics on http://${settings.host}:${http.port}`);
     } catch (err) {
