@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Action, AttemptFailure, CallEvent } from '../flow/contract';
 import type { AriChannel, AriConnection, AriEvent } from './connection';
+import { wavDurationMs } from './recordings';
 
 export interface IncomingCall {
   callId: string;
@@ -45,6 +46,8 @@ export interface Adoption {
   attempts: Record<string, number>;
   /** The flow's id of the sound that was playing (so it can be stopped). */
   playbackId?: string;
+  /** The message being recorded when the previous life ended: taken back by its name. */
+  recording?: { recordingId: string; box: string; maxLengthMs: number; silenceMs?: number };
   /** Called once the call is Accueil's again, before its legs are reported: the flow takes it from here. */
   begin(): void;
 }
@@ -830,8 +833,14 @@ export class AsteriskCalls {
       call.attempts.set(leg.attemptId, { attemptId: leg.attemptId, channelId: leg.channelId, timeoutMs, answered: false, settled: false });
       this.channelToCall.set(leg.channelId, callId);
     }
-    this.log.info({ callId, event: 'call.resumed', channel: orphan.name, legs: legs.map((l) => `${l.name}: ${l.state}`) }, 'call of a previous life picked up');
+    const recording = adoption.recording;
+    const recordingName = recording ? recordingNameOf(recording.box, callId, recording.recordingId) : undefined;
+    if (recording && recordingName) {
+      call.recordings.set(recordingName, { recordingId: recording.recordingId, maxLengthMs: recording.maxLengthMs, ...(recording.silenceMs ? { silenceMs: recording.silenceMs } : {}), key: false });
+    }
+    this.log.info({ callId, event: 'call.resumed', channel: orphan.name, legs: legs.map((l) => `${l.name}: ${l.state}`), ...(recordingName ? { recording: recordingName } : {}) }, 'call of a previous life picked up');
     adoption.begin();
+    if (recordingName) void this.takeBackRecording(call, recordingName);
     for (const attemptId of Object.keys(adoption.attempts)) {
       const attempt = call.attempts.get(attemptId);
       const leg = legs.find((l) => l.attemptId === attemptId);
@@ -841,6 +850,34 @@ export class AsteriskCalls {
       else if (leg.state === 'Ringing' || leg.state === 'Ring') {
         attempt.ringTimer = setTimeout(() => this.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
       } else this.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
+    }
+  }
+
+  /**
+   * A resumed call's recording: still going on (its RecordingFinished will come
+   * to us), or finished while nobody listened — then its end is reported now, its
+   * length read from the file Asterisk kept. The caller is on the line, so it
+   * ended by max length, silence or '#'.
+   */
+  private async takeBackRecording(call: CallRecord, name: string): Promise<void> {
+    const live = call.recordings.get(name);
+    if (!live) return;
+    const segment = encodeURIComponent(name).replace(/%3A/gi, ':');
+    try {
+      const res = await this.ari.http('GET', `recordings/live/${segment}`);
+      const body = res.ok ? ((await res.json()) as { state?: string }) : (await res.arrayBuffer(), undefined);
+      if (body && (body.state === 'recording' || body.state === 'paused' || body.state === 'queued')) {
+        this.log.info({ callId: call.callId, event: 'recording.taken_back', recording: name }, 'the message is still being recorded: picked up by name');
+        return;
+      }
+      const stored = await this.ari.http('GET', `recordings/stored/${segment}/file`);
+      const bytes = stored.ok ? (await stored.arrayBuffer()).byteLength : (await stored.arrayBuffer(), 0);
+      if (!call.recordings.has(name)) return; // its RecordingFinished came meanwhile
+      const durationMs = wavDurationMs(bytes);
+      this.log.info({ callId: call.callId, event: 'recording.ended_unseen', recording: name, durationMs }, 'the message ended while no daemon listened');
+      this.recordingEnded(call, name, { ...live, key: durationMs < live.maxLengthMs - 1000 && !live.silenceMs }, durationMs, false);
+    } catch (err) {
+      this.log.warn({ callId: call.callId, event: 'recording.take_back_failed', recording: name, error: (err as Error).message }, 'could not ask Asterisk about the recording; waiting for its end');
     }
   }
 

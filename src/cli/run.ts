@@ -36,6 +36,22 @@ export function ariFromEnv(env: NodeJS.ProcessEnv): AriEnv | { error: string } {
   return { url: url.replace(/\/+$/, ''), username: env.ARI_USERNAME ?? 'accueil', password };
 }
 
+/** Started by `npx accueil …` / `npm exec` (npm sets npm_command for what it runs). */
+export function startedThroughNpm(env: NodeJS.ProcessEnv): boolean {
+  return env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'run';
+}
+
+/** Calls `gone` once the process that started this one has exited (this one is adopted by another). */
+export function watchParent(gone: () => void, everyMs = 500, ppid: () => number = () => process.ppid): NodeJS.Timeout {
+  const parent = ppid();
+  const timer = setInterval(() => {
+    if (ppid() === parent) return;
+    clearInterval(timer);
+    gone();
+  }, everyMs);
+  return timer;
+}
+
 export default async function run(argv: string[]): Promise<number> {
   let args;
   try {
@@ -111,6 +127,10 @@ export default async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // Through `npx accueil run`, a SIGTERM to npx reaches the shell npm started
+    // (which dies without passing it on), not this process: its death is the signal.
+    const watch = startedThroughNpm(process.env) ? watchParent(() => stop('SIGTERM (to npx)')) : undefined;
+    watch?.unref();
     process.on('SIGHUP', () => void plans.reload('SIGHUP'));
   });
 }

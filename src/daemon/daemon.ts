@@ -201,6 +201,7 @@ export class Daemon {
       audio: snapshot.audio.kind,
       attempts: resumed.attempts,
       ...(snapshot.playbackId ? { playbackId: snapshot.playbackId } : {}),
+      ...(resumed.recording ? { recording: resumed.recording } : {}),
       begin: () => this.apply(callId, resumed.state, resumed.actions),
     };
   }

@@ -65,6 +65,8 @@ export class MessageKeeper {
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private status: { reason?: string; kind?: 'check' | 'store' } = {};
   private closed = false;
+  /** Asterisk's recordings were checked once (the first answer is logged either way). */
+  private checked = false;
   private lamp: LampSetter | undefined;
   /** box → the counts last given to the lamp ("unheard/heard"). */
   private readonly lit = new Map<string, string>();
@@ -269,7 +271,11 @@ export class MessageKeeper {
   async connected(): Promise<void> {
     const why = await this.recordings.check();
     if (why) this.unavailable(why, 'check');
-    else if (this.status.kind === 'check') this.available();
+    else if (this.status.kind === 'check' || !this.checked) {
+      this.status = {};
+      this.log.info({ event: 'voicemail.available' }, "voicemail available: Asterisk's recordings can be read");
+    }
+    this.checked = true;
     await this.retryPending();
   }
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO, ariSettings } from './sandbox';
+import { REPO, ariSettings, sandboxSettings } from './sandbox';
 
 export interface JournalLine {
   level: number;
@@ -26,24 +26,30 @@ export class DaemonProcess {
   /** This daemon's message store (a fresh folder per daemon). */
   readonly voicemailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-voicemail-'));
 
-  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {}
+  /** The environment the daemon was started with. */
+  startedEnv: NodeJS.ProcessEnv = {};
+
+  /**
+   * `readme`: started as the README says, `npx accueil run --plan …`, with only the
+   * variables `npm run asterisk:up` prints (plus those given here), not the test
+   * runner's environment.
+   */
+  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}, private readonly how: { readme?: boolean } = {}) {}
 
   start(): this {
     const ari = ariSettings();
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        ARI_URL: ari.url,
-        ARI_USERNAME: ari.username,
-        ARI_PASSWORD: ari.password,
-        ACCUEIL_LOG_FORMAT: 'json',
-        ACCUEIL_HTTP_PORT: 'off',
-        ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const base = this.how.readme ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...sandboxSettings() } : { ...process.env, ARI_URL: ari.url, ARI_USERNAME: ari.username, ARI_PASSWORD: ari.password };
+    this.startedEnv = {
+      ...base,
+      ACCUEIL_LOG_FORMAT: 'json',
+      ACCUEIL_HTTP_PORT: 'off',
+      ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
+      ...this.env,
+    };
+    const [command, args] = this.how.readme
+      ? ['npx', ['accueil', 'run', '--plan', this.planPath]]
+      : [process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')]];
+    const child = spawn(command, args, { cwd: REPO, env: this.startedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let buffer = '';
     const onData = (chunk: Buffer): void => {

@@ -29,6 +29,17 @@ export function ariSettings(): AriSettings {
   };
 }
 
+/** Exactly the variables `npm run asterisk:up` prints for the daemon (`export NAME=value` lines). */
+export function sandboxSettings(): Record<string, string> {
+  const out = execFileSync('bash', [path.join(REPO, 'scripts/asterisk-sandbox.sh'), 'settings'], { encoding: 'utf8' });
+  const settings: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const m = /^export (\w+)=(.*)$/.exec(line.trim());
+    if (m) settings[m[1] as string] = m[2] as string;
+  }
+  return settings;
+}
+
 export async function ari<T = unknown>(method: string, resource: string, body?: unknown): Promise<T> {
   const s = ariSettings();
   const res = await fetch(`${s.url}/ari/${resource}`, {
