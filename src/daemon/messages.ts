@@ -216,13 +216,14 @@ export class MessageKeeper {
       this.log.warn({ ...log, event: 'voicemail.retry_failed' }, `message still not stored (${error}); retried in ${Math.round(delay / 1000)} s`);
     }
     this.unavailable(`the last message could not be stored: ${error}`, 'store');
-    await this.savePending(pending);
+    await this.savePending(pending); // `alerted` as it stands: true only once an alert went
     // The alert goes in the background: the call's journal must not wait for a mail server.
     if (!pending.alerted) {
+      // Marked at once, so a retry meanwhile sends no second alert; unmarked if it could not go.
+      pending.alerted = true;
       void this.alert(pending, box).then(async (sent) => {
-        if (!sent || pending.alerted) return;
-        pending.alerted = true;
-        if (!this.inFlight.has(pending.recording) && this.retries.has(pending.recording)) await this.savePending(pending);
+        if (!sent) pending.alerted = false;
+        else if (!this.inFlight.has(pending.recording) && this.retries.has(pending.recording)) await this.savePending(pending);
       });
     }
     if (!this.closed) {
