@@ -192,6 +192,27 @@ export function recordingNameOf(box: string, callId: string, recordingId: string
   return `accueil-${box}-${callId}-${recordingId}`;
 }
 
+/**
+ * The box, call and recording a message's recording name stands for (the reverse
+ * of recordingNameOf), given the boxes that may have made it; undefined for any
+ * other recording (a studio recording, another application's).
+ */
+export function parseRecordingName(name: string, boxes: string[]): { box: string; callId: string; recordingId: string } | undefined {
+  for (const box of [...boxes].sort((a, b) => b.length - a.length)) {
+    const prefix = `accueil-${box}-`;
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(.+)-(\1:rec\d+)$/.exec(name.slice(prefix.length));
+    if (m) return { box, callId: m[1] as string, recordingId: m[2] as string };
+  }
+  return undefined;
+}
+
+/** When a call arrived, from its id (`<epoch ms base 36>-<sequence>`); undefined if the id says nothing. */
+export function arrivalOfCallId(callId: string): number | undefined {
+  const ms = parseInt(callId.split('-')[0] ?? '', 36);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 export class AsteriskCalls {
   private readonly calls = new Map<string, CallRecord>();
   /** Any channel Accueil handles (caller or ring leg) → its call id. */
@@ -694,6 +715,12 @@ export class AsteriskCalls {
 
   has(callId: string): boolean {
     return this.calls.has(callId);
+  }
+
+  /** A call of ours records (or waits for the end of) this recording. */
+  holdsRecording(name: string): boolean {
+    for (const call of this.calls.values()) if (call.recordings.has(name)) return true;
+    return false;
   }
 
   /**

@@ -98,6 +98,7 @@ export default async function run(argv: string[]): Promise<number> {
     recordings: new AriRecordings(connection),
     boxes: () => plans.current?.voicemail ?? {},
     onResult: (result) => ops.metrics.voicemailMessage(result),
+    inUse: (recording) => daemon.calls.holdsRecording(recording),
   });
   void messages.resume(plans.current?.voicemail ?? {});
   const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { CallState } from '../flow';
 import type { Action } from '../flow/contract';
 import type { VoicemailBox } from '../plan/types';
-import { recordingNameOf } from '../asterisk/calls';
+import { arrivalOfCallId, parseRecordingName, recordingNameOf } from '../asterisk/calls';
+import { wavDurationMs } from '../asterisk/recordings';
 import type { MailboxCounts } from '../asterisk/mailboxes';
 import {
   FolderRecordings,
@@ -50,6 +51,8 @@ export interface KeeperOptions {
   /** Every message's first fate, and a later store after a retry (metrics). */
   onResult?: (result: 'stored' | 'failed', message: PendingMessage) => void;
   retry?: Partial<RetryPolicy>;
+  /** A call in progress holds this recording (it is stored when that call's recording ends). */
+  inUse?: (recording: string) => boolean;
 }
 
 export class MessageKeeper {
@@ -59,6 +62,7 @@ export class MessageKeeper {
   private readonly pendingList: PendingMessages;
   private readonly boxes: () => Readonly<Record<string, VoicemailBox>>;
   private readonly onResult: KeeperOptions['onResult'];
+  private readonly inUse: KeeperOptions['inUse'];
   private readonly retry: RetryPolicy;
   /** Recordings being stored now, and those waiting for their next try. */
   private readonly inFlight = new Set<string>();
@@ -82,6 +86,7 @@ export class MessageKeeper {
     this.pendingList = new PendingMessages(this.store.dir);
     this.boxes = options.boxes ?? (() => ({}));
     this.onResult = options.onResult;
+    this.inUse = options.inUse;
     this.retry = { ...STORE_RETRY, ...options.retry };
     this.pollMs = lampPollMs(env);
   }
@@ -157,6 +162,8 @@ export class MessageKeeper {
       failures: 0,
       alerted: false,
     };
+    // Written down first: a daemon stopped in the middle of the store finds it at its next start, with who called.
+    await this.savePending(pending);
     return this.attempt(pending, plan.voicemail[action.box]);
   }
 
@@ -278,6 +285,58 @@ export class MessageKeeper {
     }
     this.checked = true;
     await this.retryPending();
+    await this.storeLeftInAsterisk();
+  }
+
+  /**
+   * Messages' recordings Asterisk still holds that nobody is storing: the daemon
+   * stopped between a message's end and its store (or the caller hung up while no
+   * daemon listened). Each is stored once with what its name tells (box, call,
+   * arrival); one shorter than the box's minimum is deleted (a discard not done).
+   */
+  async storeLeftInAsterisk(): Promise<void> {
+    let names: string[];
+    try {
+      names = await this.recordings.list();
+    } catch (err) {
+      this.log.warn({ event: 'voicemail.scan_failed', error: (err as Error).message }, "could not list Asterisk's recordings to find messages left unstored");
+      return;
+    }
+    const boxes = this.boxes();
+    const pendingNames = new Set((await this.pendingList.list()).map((p) => p.recording));
+    for (const name of names) {
+      const parsed = parseRecordingName(name, Object.keys(boxes));
+      if (!parsed || this.inFlight.has(name) || this.retries.has(name) || pendingNames.has(name) || this.inUse?.(name)) continue;
+      if (await this.recordings.isLive(name).catch(() => true)) continue;
+      const box = boxes[parsed.box];
+      let durationMs: number;
+      try {
+        durationMs = wavDurationMs((await this.recordings.fetch(name)).length);
+      } catch {
+        continue; // unreadable now: the next connection looks again
+      }
+      if (box && durationMs < box.minLength && !(await this.store.findByRecording(name))) {
+        await this.recordings.remove(name).catch(() => undefined);
+        this.log.info({ callId: parsed.callId, event: 'recording.deleted', recording: name, durationMs }, 'a recording shorter than the minimum, left in Asterisk: deleted');
+        continue;
+      }
+      this.log.warn({ callId: parsed.callId, event: 'voicemail.found_unstored', recording: name, durationMs }, 'a message left in Asterisk but never stored: storing it now');
+      await this.attempt(
+        {
+          recording: name,
+          box: parsed.box,
+          called: '',
+          caller: '',
+          startedAt: arrivalOfCallId(parsed.callId) ?? Date.now(),
+          durationMs,
+          planVersion: '',
+          callId: parsed.callId,
+          failures: 0,
+          alerted: false,
+        },
+        box,
+      );
+    }
   }
 
   /** Tries every pending message now (those not already being tried). */

@@ -1,6 +1,6 @@
 // The ARI adapter's pure decisions: how a ring leg's end is read, how an
 // endpoint's state becomes a device state, the reconnect schedule, the events URL.
-import { failureFromCause, recordingEndCause } from '../../../src/asterisk/calls';
+import { arrivalOfCallId, failureFromCause, parseRecordingName, recordingEndCause, recordingNameOf } from '../../../src/asterisk/calls';
 import { wavDurationMs } from '../../../src/asterisk/recordings';
 import { eventsUrl, reconnectDelay, withTimeout, AriTimeoutError } from '../../../src/asterisk/connection';
 import { deviceStateOfEndpoint } from '../../../src/asterisk/device-states';
@@ -97,5 +97,22 @@ describe('wavDurationMs', () => {
   test("Asterisk's wav (8 kHz 16-bit, 44-byte header): bytes to milliseconds", () => {
     expect(wavDurationMs(44 + 16 * 7000)).toBe(7000);
     expect(wavDurationMs(0)).toBe(0);
+  });
+});
+
+describe('parseRecordingName', () => {
+  test('the reverse of recordingNameOf, boxes with dashes included (the longest box that fits)', () => {
+    const name = recordingNameOf('dr-martin', 'mfx1ab-3', 'mfx1ab-3:rec7');
+    expect(parseRecordingName(name, ['dr', 'dr-martin'])).toEqual({ box: 'dr-martin', callId: 'mfx1ab-3', recordingId: 'mfx1ab-3:rec7' });
+  });
+  test('another box, a studio recording or a name whose call ids differ: not a message', () => {
+    expect(parseRecordingName(recordingNameOf('dr-petit', 'a-1', 'a-1:rec2'), ['dr-martin'])).toBeUndefined();
+    expect(parseRecordingName('accueil-studio-greeting', ['dr-martin', 'studio'])).toBeUndefined();
+    expect(parseRecordingName('accueil-dr-martin-a-1-b-1:rec2', ['dr-martin'])).toBeUndefined();
+  });
+  test('a call id tells when the call arrived', () => {
+    const at = Date.parse('2026-03-02T08:00:00Z');
+    expect(arrivalOfCallId(`${at.toString(36)}-5`)).toBe(at);
+    expect(arrivalOfCallId('')).toBeUndefined();
   });
 });

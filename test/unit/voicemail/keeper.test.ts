@@ -209,3 +209,21 @@ describe('the journal words of a message left', () => {
     expect(JSON.stringify(out)).not.toMatch(/kept/);
   });
 });
+
+test("recordings left in Asterisk that nobody stores (daemon stopped before the store): stored once at the connection; a short one deleted; others' untouched", async () => {
+  const callId = (Date.parse('2026-03-02T08:00:00Z')).toString(36) + '-1';
+  const left = `accueil-dr-martin-${callId}-${callId}:rec4`;
+  const short = `accueil-dr-martin-${callId}x-${callId}x:rec4`;
+  recordings.files.set(left, wavBytes(6000));
+  recordings.files.set(short, wavBytes(500));
+  recordings.files.set('studio-greeting-1', wavBytes(3000));
+  const k = keeper();
+  await k.connected();
+  const messages = await store().listMessages();
+  expect(messages).toHaveLength(1);
+  expect(messages[0]).toMatchObject({ box: 'dr-martin', callId, recording: left, durationMs: 6000, start: '2026-03-02T08:00:00.000Z' });
+  expect([...recordings.files.keys()]).toEqual(['studio-greeting-1']);
+  await k.connected();
+  expect(await store().listMessages()).toHaveLength(1);
+  expect(results).toEqual(['stored']);
+});
