@@ -83,7 +83,7 @@ interface LiveRecording {
   recordingId: string;
   maxLengthMs: number;
   silenceMs?: number;
-  /** The caller pressed a key while recording ('#' ends it). */
+  /** The caller pressed '#' while recording (which ends it). */
   key: boolean;
 }
 
@@ -321,7 +321,8 @@ export class AsteriskCalls {
       call.playbacks.delete(playbackId);
       void this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId })).catch(() => undefined);
     }
-    for (const recording of call.recordings.values()) recording.key = true;
+    // '#' ends a recording (terminateOn); another key does not.
+    if (digit === '#') for (const recording of call.recordings.values()) recording.key = true;
     this.handlers.onEvent(call.callId, { type: 'digit', digit });
   }
 

@@ -37,6 +37,9 @@ const LAMP_POLL_MS = 10_000;
 /** A message that could not be stored is tried again after 5 s, 10 s, 20 s… then every 5 minutes, as long as it takes. */
 export const STORE_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
 
+/** While Asterisk's recordings cannot be read, they are looked at again this often. */
+const RECHECK_MS = 30_000;
+
 /** ACCUEIL_MWI_POLL_MS: the lamps' recount period (default 10 s). */
 export function lampPollMs(env: NodeJS.ProcessEnv): number {
   const ms = Number(env.ACCUEIL_MWI_POLL_MS);
@@ -69,6 +72,7 @@ export class MessageKeeper {
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private status: { reason?: string; kind?: 'check' | 'store' } = {};
   private closed = false;
+  private recheck: NodeJS.Timeout | undefined;
   /** Asterisk's recordings were checked once (the first answer is logged either way). */
   private checked = false;
   private lamp: LampSetter | undefined;
@@ -278,7 +282,15 @@ export class MessageKeeper {
    */
   async connected(): Promise<void> {
     const why = await this.recordings.check();
-    if (why) this.unavailable(why, 'check');
+    if (why) {
+      this.unavailable(why, 'check');
+      // Looked at again until readable (a folder fixed, a slow answer): /readyz must not stay wrong.
+      clearTimeout(this.recheck);
+      if (!this.closed) {
+        this.recheck = setTimeout(() => void this.connected(), RECHECK_MS);
+        this.recheck.unref();
+      }
+    }
     else if (this.status.kind === 'check' || !this.checked) {
       this.status = {};
       this.log.info({ event: 'voicemail.available' }, "voicemail available: Asterisk's recordings can be read");
@@ -373,6 +385,7 @@ export class MessageKeeper {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poll);
+    clearTimeout(this.recheck);
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     await this.notifier.close();

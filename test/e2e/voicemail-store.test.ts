@@ -6,6 +6,7 @@
 // back and stores the whole message once.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
 import { AriObserver, REPO, recordingsOfCall, sandboxRecordingsDir, settle } from './harness/sandbox';
@@ -216,5 +217,26 @@ test('the daemon SIGKILLed while a caller records a message: the next daemon tak
   } finally {
     observer.stop();
     if (second) expect(await second.stop()).toBe(0);
+  }
+});
+
+test("a message as long as the box allows ends by max length (goodbye, then Asterisk hangs up); the journal says so", async () => {
+  // Dr Martin's box with max_length 4s: the caller's ~7 s of speech is cut at 4 s.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-plan-'));
+  const plan = path.join(dir, 'plan.yaml');
+  fs.writeFileSync(plan, fs.readFileSync(PLAN, 'utf8').replace('max_length: 30s', 'max_length: 4s'));
+  const daemon = new DaemonProcess(plan, smtp()).start();
+  try {
+    await daemon.ready();
+    const result = await new Caller('0142000001', { speakAfterMs: BEEP_AT_MS + 300, holdMs: 15000 }).result();
+    expect(result.endedBy).toBe('asterisk');
+    const callId = await waitFor('the call', () => daemon.callIds().pop());
+    const message = await daemon.waitForLine((l) => l.callId === callId && l.step === 'message', 20000);
+    expect(message).toMatchObject({ cause: 'maxLength', message: 'stored' });
+    expect(message.reason).toMatch(/^message of [34]s left in dr-martin \(ended by maxLength\): stored as /);
+    expect(await daemon.waitForLine((l) => l.callId === callId && l.step === 'outcome')).toMatchObject({ result: 'voicemail', message: 'stored' });
+  } finally {
+    expect(await daemon.stop()).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
