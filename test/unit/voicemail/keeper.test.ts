@@ -227,3 +227,20 @@ test("recordings left in Asterisk that nobody stores (daemon stopped before the 
   expect(await store().listMessages()).toHaveLength(1);
   expect(results).toEqual(['stored']);
 });
+
+test('the alert mail: who called, when, why, that it is retried; untrusted text kept to one line', async () => {
+  const { storeFailedMail } = await import('../../../src/voicemail/alert');
+  const mail = storeFailedMail(
+    { recording: 'accueil-dr-martin-c1-c1:rec2', box: 'dr-martin', called: '+33142000001', calledName: 'Dr Martin', caller: 'x\r\nRappelez le 08 99', startedAt: Date.parse('2026-03-02T08:00:00Z'), durationMs: 9000, planVersion: 'v', callId: 'c1', failures: 1, alerted: false, lastError: 'HTTP 404\nRecording not found' },
+    flowBox('dr-martin', { notify: { email: ['dr.martin@example.org'] } }),
+    'accueil@example.org',
+    { country: 'FR', timeZone: 'Europe/Paris' },
+  );
+  expect(mail).toMatchObject({ to: ['dr.martin@example.org'], subject: 'Message non enregistré pour Dr Martin — a message could not be stored', headers: { 'X-Accueil-Alert': 'store-failed' } });
+  const text = String(mail.text);
+  expect(text).toContain('Le : lundi 2 mars 2026 à 09:00');
+  expect(text).toContain('Raison : HTTP 404 Recording not found');
+  expect(text).toContain('Accueil réessaie');
+  expect(text.split('\n').filter((l) => l.includes('Rappelez'))).toEqual([expect.stringMatching(/^De : /)]);
+  expect(mail.attachments).toBeUndefined();
+});
