@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Action, AttemptFailure, CallEvent } from '../flow/contract';
 import type { AriChannel, AriConnection, AriEvent } from './connection';
-import { wavDurationMs } from './recordings';
+import { AriRecordings, recordingEndCause, recordingNameOf, wavDurationMs } from './recordings';
 
 export interface IncomingCall {
   callId: string;
@@ -85,25 +85,6 @@ interface LiveRecording {
   silenceMs?: number;
   /** The caller pressed '#' while recording (which ends it). */
   key: boolean;
-}
-
-export type RecordingEnd = 'dtmf' | 'silence' | 'maxLength' | 'hangup';
-
-/**
- * Why a recording ended. Asterisk's RecordingFinished gives no reason for a normal
- * end (its `cause` is only set on failure), and it may come before the caller's
- * hang-up: a key pressed meanwhile is '#', a length reaching the maximum (within
- * 1 s) is max length, the caller gone is a hang-up; otherwise silence if the box
- * detects it, else a hang-up (nothing else ends a recording).
- */
-export function recordingEndCause(r: { failed: boolean; hungUp: boolean; key: boolean; durationMs: number; maxLengthMs: number; silenceMs?: number; cause?: string }): RecordingEnd {
-  if (r.failed) return 'hangup';
-  if (r.cause === 'dtmf' || r.cause === 'silence') return r.cause;
-  if (r.key) return 'dtmf';
-  if (r.hungUp) return 'hangup';
-  if (r.durationMs >= r.maxLengthMs - 1000) return 'maxLength';
-  if (r.silenceMs) return 'silence';
-  return 'hangup';
 }
 
 interface CallRecord {
@@ -187,31 +168,7 @@ export function failureFromCause(cause: number | undefined, dialStatus?: string)
   }
 }
 
-/** The name Asterisk stores a message under (…/recording/<name>.wav). */
-export function recordingNameOf(box: string, callId: string, recordingId: string): string {
-  return `accueil-${box}-${callId}-${recordingId}`;
-}
-
-/**
- * The box, call and recording a message's recording name stands for (the reverse
- * of recordingNameOf), given the boxes that may have made it; undefined for any
- * other recording (a studio recording, another application's).
- */
-export function parseRecordingName(name: string, boxes: string[]): { box: string; callId: string; recordingId: string } | undefined {
-  for (const box of [...boxes].sort((a, b) => b.length - a.length)) {
-    const prefix = `accueil-${box}-`;
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(.+)-(\1:rec\d+)$/.exec(name.slice(prefix.length));
-    if (m) return { box, callId: m[1] as string, recordingId: m[2] as string };
-  }
-  return undefined;
-}
-
-/** When a call arrived, from its id (`<epoch ms base 36>-<sequence>`); undefined if the id says nothing. */
-export function arrivalOfCallId(callId: string): number | undefined {
-  const ms = parseInt(callId.split('-')[0] ?? '', 36);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
+export { recordingNameOf, recordingEndCause, parseRecordingName, arrivalOfCallId, type RecordingEnd } from './recordings';
 
 export class AsteriskCalls {
   private readonly calls = new Map<string, CallRecord>();
@@ -890,16 +847,13 @@ export class AsteriskCalls {
   private async takeBackRecording(call: CallRecord, name: string): Promise<void> {
     const live = call.recordings.get(name);
     if (!live) return;
-    const segment = encodeURIComponent(name).replace(/%3A/gi, ':');
+    const recordings = new AriRecordings(this.ari);
     try {
-      const res = await this.ari.http('GET', `recordings/live/${segment}`);
-      const body = res.ok ? ((await res.json()) as { state?: string }) : (await res.arrayBuffer(), undefined);
-      if (body && (body.state === 'recording' || body.state === 'paused' || body.state === 'queued')) {
+      if (await recordings.isLive(name)) {
         this.log.info({ callId: call.callId, event: 'recording.taken_back', recording: name }, 'the message is still being recorded: picked up by name');
         return;
       }
-      const stored = await this.ari.http('GET', `recordings/stored/${segment}/file`);
-      const bytes = stored.ok ? (await stored.arrayBuffer()).byteLength : (await stored.arrayBuffer(), 0);
+      const bytes = await recordings.storedBytes(name);
       if (!call.recordings.has(name)) return; // its RecordingFinished came meanwhile
       const durationMs = wavDurationMs(bytes);
       this.log.info({ callId: call.callId, event: 'recording.ended_unseen', recording: name, durationMs }, 'the message ended while no daemon listened');
