@@ -166,16 +166,21 @@ export class MessageKeeper {
       failures: 0,
       alerted: false,
     };
-    // Written down first: a daemon stopped in the middle of the store finds it at its next start, with who called.
+    // Ours from this instant (no retry or scan takes it meanwhile), and written down first:
+    // a daemon stopped in the middle of the store finds it at its next start, with who called.
+    if (this.inFlight.has(pending.recording)) return { result: 'failed', error: 'already being stored' };
+    this.inFlight.add(pending.recording);
     await this.savePending(pending);
-    return this.attempt(pending, plan.voicemail[action.box]);
+    return this.attempt(pending, plan.voicemail[action.box], true);
   }
 
-  /** One try at storing a message (the first, or a retry); exactly once per recording. */
-  private async attempt(pending: PendingMessage, box: VoicemailBox | undefined): Promise<MessageFate> {
+  /** One try at storing a message (the first, or a retry); exactly once per recording. `reserved`: already marked in flight. */
+  private async attempt(pending: PendingMessage, box: VoicemailBox | undefined, reserved = false): Promise<MessageFate> {
     const name = pending.recording;
-    if (this.inFlight.has(name)) return { result: 'failed', error: 'already being stored' };
-    this.inFlight.add(name);
+    if (!reserved) {
+      if (this.inFlight.has(name)) return { result: 'failed', error: 'already being stored' };
+      this.inFlight.add(name);
+    }
     clearTimeout(this.retries.get(name));
     this.retries.delete(name);
     const first = pending.failures === 0;
