@@ -780,7 +780,13 @@ export class AsteriskCalls {
    * or a recording starts, after a batch, when a sound ends — one write at a time.
    */
   private async writeState(call: CallRecord): Promise<void> {
-    await call.stateWrite;
+    // Wait for every write started meanwhile too: a recording must not start before
+    // the snapshot naming it is on the channel (Asterisk would queue the write behind it).
+    for (;;) {
+      const before = call.stateWrite;
+      await before;
+      if (call.stateWrite === before) break;
+    }
     const text = call.unsavedState;
     if (text === undefined || call.finished || call.hungUp || call.playbacks.size > 0 || call.recordings.size > 0) return;
     call.unsavedState = undefined;

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
-import { AriObserver, REPO, recordingsOfCall, sandboxRecordingsDir, settle } from './harness/sandbox';
+import { AriObserver, REPO, clearLeftRecordings, recordingsOfCall, sandboxRecordingsDir, settle } from './harness/sandbox';
 import { Caller, waitFor } from './harness/sipp';
 import { attachment, header, smtpSink } from '../support/smtp-sink';
 
@@ -56,6 +56,9 @@ const alive = (pid: number): boolean => fs.existsSync(`/proc/${pid}`);
 let sink: Awaited<ReturnType<typeof smtpSink>>;
 const smtp = (): Record<string, string> => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_SECURE: 'false', SMTP_FROM: 'accueil@example.org' });
 
+beforeAll(() => {
+  clearLeftRecordings();
+});
 beforeEach(async () => {
   sink = await smtpSink();
 });

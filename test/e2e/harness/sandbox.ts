@@ -89,6 +89,19 @@ export function recordingsOfCall(callId: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.includes(`-${callId}-`)).map((f) => path.join(dir, f));
 }
 
+/**
+ * Removes message recordings an earlier, failed run left in the sandbox's spool: a
+ * daemon rightly stores any such recording as a message it finds unstored, which
+ * would add strangers' messages to a test's store. Returns how many were removed.
+ */
+export function clearLeftRecordings(): number {
+  const dir = sandboxRecordingsDir();
+  if (!fs.existsSync(dir)) return 0;
+  const left = fs.readdirSync(dir).filter((f) => f.startsWith('accueil-'));
+  for (const f of left) fs.rmSync(path.join(dir, f), { force: true });
+  return left.length;
+}
+
 export async function isAsteriskUp(): Promise<boolean> {
   try {
     await ari('GET', 'asterisk/ping');
