@@ -435,6 +435,10 @@ export class AsteriskCalls {
       try {
         // The snapshot goes on the channel before a sound or a recording occupies it.
         if (action.type === 'play' || action.type === 'record') await this.writeState(call);
+        // A recording must not start before the snapshot naming it is on the channel: a
+        // write started meanwhile (a sound's end writes too) is waited for, or Asterisk
+        // would queue it behind the whole recording.
+        if (action.type === 'record') await this.writesDone(call);
         await this.perform(call, action);
       } catch (err) {
         this.log.warn({ callId, event: 'ari.action_failed', action: action.type, error: (err as Error).message }, `ARI ${action.type} failed`);
@@ -780,13 +784,7 @@ export class AsteriskCalls {
    * or a recording starts, after a batch, when a sound ends — one write at a time.
    */
   private async writeState(call: CallRecord): Promise<void> {
-    // Wait for every write started meanwhile too: a recording must not start before
-    // the snapshot naming it is on the channel (Asterisk would queue the write behind it).
-    for (;;) {
-      const before = call.stateWrite;
-      await before;
-      if (call.stateWrite === before) break;
-    }
+    await call.stateWrite;
     const text = call.unsavedState;
     if (text === undefined || call.finished || call.hungUp || call.playbacks.size > 0 || call.recordings.size > 0) return;
     call.unsavedState = undefined;
@@ -799,6 +797,15 @@ export class AsteriskCalls {
         },
       );
     await call.stateWrite;
+  }
+
+  /** Resolves once no snapshot write is in flight, those started while waiting included. */
+  private async writesDone(call: CallRecord): Promise<void> {
+    for (;;) {
+      const before = call.stateWrite;
+      await before;
+      if (call.stateWrite === before) return;
+    }
   }
 
   /**
