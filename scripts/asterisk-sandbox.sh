@@ -85,10 +85,13 @@ ari_password() {
   cat "$state/ari-password"
 }
 
+# Every variable the daemon needs for the sandbox: voicemail recordings are
+# fetched over ARI, so no folder of the sandbox's root filesystem is to be shared.
 print_settings() {
   echo "export ARI_URL=http://127.0.0.1:$ari_port"
   echo "export ARI_USERNAME=${ARI_USERNAME:-accueil}"
   echo "export ARI_PASSWORD=$(ari_password)"
+  echo "# that is all \`accueil run\` needs here (voicemail recordings come over ARI)"
 }
 
 wait_for_ari() {

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Action, AttemptFailure, CallEvent } from '../flow/contract';
 import type { AriChannel, AriConnection, AriEvent } from './connection';
+import { AriRecordings, recordingEndCause, recordingNameOf, wavDurationMs } from './recordings';
 
 export interface IncomingCall {
   callId: string;
@@ -45,6 +46,8 @@ export interface Adoption {
   attempts: Record<string, number>;
   /** The flow's id of the sound that was playing (so it can be stopped). */
   playbackId?: string;
+  /** The message being recorded when the previous life ended: taken back by its name. */
+  recording?: { recordingId: string; box: string; maxLengthMs: number; silenceMs?: number };
   /** Called once the call is Accueil's again, before its legs are reported: the flow takes it from here. */
   begin(): void;
 }
@@ -75,6 +78,15 @@ interface Attempt {
   ringTimer?: NodeJS.Timeout;
 }
 
+/** A recording in progress, with what tells how it ended. */
+interface LiveRecording {
+  recordingId: string;
+  maxLengthMs: number;
+  silenceMs?: number;
+  /** The caller pressed '#' while recording (which ends it). */
+  key: boolean;
+}
+
 interface CallRecord {
   callId: string;
   channelId: string;
@@ -83,8 +95,11 @@ interface CallRecord {
   playbacks: Map<string, string>;
   /** ARI ids of the playbacks a key interrupts (menu prompts). */
   interruptible: Set<string>;
-  recordings: Map<string, string>;
+  /** Recording name → the recording in progress. */
+  recordings: Map<string, LiveRecording>;
   timers: Map<string, NodeJS.Timeout>;
+  /** A recording ended as only a hang-up ends one, before the hang-up was seen: the channel is hung up if it stays. */
+  hangupExpected?: NodeJS.Timeout;
   bridgeId?: string;
   bridgedAttempt?: string;
   hungUp: boolean;
@@ -153,10 +168,7 @@ export function failureFromCause(cause: number | undefined, dialStatus?: string)
   }
 }
 
-/** The name Asterisk stores a message under (…/recording/<name>.wav). */
-export function recordingNameOf(box: string, callId: string, recordingId: string): string {
-  return `accueil-${box}-${callId}-${recordingId}`;
-}
+export { recordingNameOf, recordingEndCause, parseRecordingName, arrivalOfCallId, type RecordingEnd } from './recordings';
 
 export class AsteriskCalls {
   private readonly calls = new Map<string, CallRecord>();
@@ -266,6 +278,8 @@ export class AsteriskCalls {
       call.playbacks.delete(playbackId);
       void this.ari.request('stop playback', (c) => c.playbacks.stop({ playbackId })).catch(() => undefined);
     }
+    // '#' ends a recording (terminateOn); another key does not.
+    if (digit === '#') for (const recording of call.recordings.values()) recording.key = true;
     this.handlers.onEvent(call.callId, { type: 'digit', digit });
   }
 
@@ -385,20 +399,23 @@ export class AsteriskCalls {
 
   private onRecordingFinished(recording: NonNullable<AriEvent['recording']>, failed: boolean): void {
     for (const call of this.calls.values()) {
-      const recordingId = call.recordings.get(recording.name);
-      if (recordingId === undefined) continue;
-      call.recordings.delete(recording.name);
-      const cause = failed ? 'hangup' : recording.cause === 'dtmf' ? 'dtmf' : recording.cause === 'silence' ? 'silence' : call.hungUp ? 'hangup' : 'maxLength';
-      this.handlers.onEvent(call.callId, {
-        type: 'recordingFinished',
-        recordingId,
-        durationMs: Math.round((recording.duration ?? 0) * 1000),
-        cause,
-      });
-      if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
-      void this.writeState(call);
+      const live = call.recordings.get(recording.name);
+      if (live === undefined) continue;
+      this.recordingEnded(call, recording.name, live, Math.round((recording.duration ?? 0) * 1000), failed, recording.cause);
       return;
     }
+  }
+
+  private recordingEnded(call: CallRecord, name: string, live: LiveRecording, durationMs: number, failed: boolean, asteriskCause?: string): void {
+    call.recordings.delete(name);
+    const cause = recordingEndCause({ failed, hungUp: call.hungUp, key: live.key, durationMs, maxLengthMs: live.maxLengthMs, ...(live.silenceMs ? { silenceMs: live.silenceMs } : {}), ...(asteriskCause ? { cause: asteriskCause } : {}) });
+    this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: live.recordingId, durationMs, cause });
+    if (call.hangupPending && call.recordings.size === 0) this.reportHangup(call);
+    else if (cause === 'hangup' && !call.hungUp && !call.finished) {
+      // The flow lets a hung-up caller go without a hang-up: if the caller is in fact still there, do not leave them.
+      call.hangupExpected = setTimeout(() => void this.hangupCall(call), RECORDING_SETTLE_MS);
+    }
+    void this.writeState(call);
   }
 
   // ── flow actions → ARI ─────────────────────────────────────────────────────
@@ -418,6 +435,10 @@ export class AsteriskCalls {
       try {
         // The snapshot goes on the channel before a sound or a recording occupies it.
         if (action.type === 'play' || action.type === 'record') await this.writeState(call);
+        // A recording must not start before the snapshot naming it is on the channel: a
+        // write started meanwhile (a sound's end writes too) is waited for, or Asterisk
+        // would queue it behind the whole recording.
+        if (action.type === 'record') await this.writesDone(call);
         await this.perform(call, action);
       } catch (err) {
         this.log.warn({ callId, event: 'ari.action_failed', action: action.type, error: (err as Error).message }, `ARI ${action.type} failed`);
@@ -429,6 +450,7 @@ export class AsteriskCalls {
           // No recording will ever finish: tell the flow, which ends the voicemail step
           // (an empty message is discarded) instead of leaving the caller in silence.
           call.recordings.delete(recordingNameOf(action.box, call.callId, action.recordingId));
+          clearTimeout(call.hangupExpected);
           this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: action.recordingId, durationMs: 0, cause: 'hangup' });
         }
       }
@@ -521,7 +543,7 @@ export class AsteriskCalls {
         return;
       case 'record': {
         const name = recordingNameOf(action.box, call.callId, action.recordingId);
-        call.recordings.set(name, action.recordingId);
+        call.recordings.set(name, { recordingId: action.recordingId, maxLengthMs: action.maxLengthMs, ...(action.silenceMs ? { silenceMs: action.silenceMs } : {}), key: false });
         await this.ari.request('record', (c) =>
           c.channels.record({
             channelId,
@@ -624,6 +646,7 @@ export class AsteriskCalls {
     if (call.finished) return;
     call.finished = true;
     clearTimeout(call.hangupPending);
+    clearTimeout(call.hangupExpected);
     for (const timer of call.timers.values()) clearTimeout(timer);
     call.timers.clear();
     for (const attempt of call.attempts.values()) {
@@ -646,7 +669,7 @@ export class AsteriskCalls {
   held(): { calls: number; channels: number; timers: number; adopted: number } {
     let timers = 0;
     for (const call of this.calls.values()) {
-      timers += call.timers.size + (call.hangupPending ? 1 : 0);
+      timers += call.timers.size + (call.hangupPending ? 1 : 0) + (call.hangupExpected && !call.finished ? 1 : 0);
       for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers += 1;
     }
     return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
@@ -654,6 +677,12 @@ export class AsteriskCalls {
 
   has(callId: string): boolean {
     return this.calls.has(callId);
+  }
+
+  /** A call of ours records (or waits for the end of) this recording. */
+  holdsRecording(name: string): boolean {
+    for (const call of this.calls.values()) if (call.recordings.has(name)) return true;
+    return false;
   }
 
   /**
@@ -770,6 +799,15 @@ export class AsteriskCalls {
     await call.stateWrite;
   }
 
+  /** Resolves once no snapshot write is in flight, those started while waiting included. */
+  private async writesDone(call: CallRecord): Promise<void> {
+    for (;;) {
+      const before = call.stateWrite;
+      await before;
+      if (call.stateWrite === before) return;
+    }
+  }
+
   /**
    * A caller of a previous life becomes call `callId` again. Its legs that the
    * call still waits for are taken back (with the rest of their ring time), the
@@ -793,8 +831,14 @@ export class AsteriskCalls {
       call.attempts.set(leg.attemptId, { attemptId: leg.attemptId, channelId: leg.channelId, timeoutMs, answered: false, settled: false });
       this.channelToCall.set(leg.channelId, callId);
     }
-    this.log.info({ callId, event: 'call.resumed', channel: orphan.name, legs: legs.map((l) => `${l.name}: ${l.state}`) }, 'call of a previous life picked up');
+    const recording = adoption.recording;
+    const recordingName = recording ? recordingNameOf(recording.box, callId, recording.recordingId) : undefined;
+    if (recording && recordingName) {
+      call.recordings.set(recordingName, { recordingId: recording.recordingId, maxLengthMs: recording.maxLengthMs, ...(recording.silenceMs ? { silenceMs: recording.silenceMs } : {}), key: false });
+    }
+    this.log.info({ callId, event: 'call.resumed', channel: orphan.name, legs: legs.map((l) => `${l.name}: ${l.state}`), ...(recordingName ? { recording: recordingName } : {}) }, 'call of a previous life picked up');
     adoption.begin();
+    if (recordingName) void this.takeBackRecording(call, recordingName);
     for (const attemptId of Object.keys(adoption.attempts)) {
       const attempt = call.attempts.get(attemptId);
       const leg = legs.find((l) => l.attemptId === attemptId);
@@ -804,6 +848,31 @@ export class AsteriskCalls {
       else if (leg.state === 'Ringing' || leg.state === 'Ring') {
         attempt.ringTimer = setTimeout(() => this.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
       } else this.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
+    }
+  }
+
+  /**
+   * A resumed call's recording: still going on (its RecordingFinished will come
+   * to us), or finished while nobody listened — then its end is reported now, its
+   * length read from the file Asterisk kept. The caller is on the line, so it
+   * ended by max length, silence or '#'.
+   */
+  private async takeBackRecording(call: CallRecord, name: string): Promise<void> {
+    const live = call.recordings.get(name);
+    if (!live) return;
+    const recordings = new AriRecordings(this.ari);
+    try {
+      if (await recordings.isLive(name)) {
+        this.log.info({ callId: call.callId, event: 'recording.taken_back', recording: name }, 'the message is still being recorded: picked up by name');
+        return;
+      }
+      const bytes = await recordings.storedBytes(name);
+      if (!call.recordings.has(name)) return; // its RecordingFinished came meanwhile
+      const durationMs = wavDurationMs(bytes);
+      this.log.info({ callId: call.callId, event: 'recording.ended_unseen', recording: name, durationMs }, 'the message ended while no daemon listened');
+      this.recordingEnded(call, name, { ...live, key: durationMs < live.maxLengthMs - 1000 && !live.silenceMs }, durationMs, false);
+    } catch (err) {
+      this.log.warn({ callId: call.callId, event: 'recording.take_back_failed', recording: name, error: (err as Error).message }, 'could not ask Asterisk about the recording; waiting for its end');
     }
   }
 
@@ -863,6 +932,7 @@ export class AsteriskCalls {
       for (const timer of call.timers.values()) clearTimeout(timer);
       call.timers.clear();
       clearTimeout(call.hangupPending);
+      clearTimeout(call.hangupExpected);
       for (const attempt of call.attempts.values()) clearTimeout(attempt.ringTimer);
     }
   }

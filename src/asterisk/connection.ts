@@ -155,6 +155,20 @@ export class AriConnection extends EventEmitter {
     return withTimeout(call(this.rest()), this.settings.requestTimeoutMs, what);
   }
 
+  /**
+   * A plain HTTP request to ARI (`resource` under /ari/), for what ari-client does
+   * not serve well: a stored recording's audio (binary). Bounded like every request;
+   * the caller reads the body.
+   */
+  async http(method: 'GET' | 'DELETE', resource: string): Promise<Response> {
+    const { url, username, password, requestTimeoutMs } = this.settings;
+    return fetch(`${url}/ari/${resource}`, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  }
+
   private stopped(): boolean {
     return this._state === 'stopped';
   }

@@ -3,6 +3,7 @@
 // plan live, reconnects forever, and stops cleanly on SIGTERM/SIGINT.
 
 import { AriConnection } from '../asterisk/connection';
+import { AriRecordings } from '../asterisk/recordings';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
@@ -35,6 +36,22 @@ export function ariFromEnv(env: NodeJS.ProcessEnv): AriEnv | { error: string } {
     return { error: `ARI_URL "${url}" is not an http(s) URL (expected e.g. http://127.0.0.1:8088)` };
   }
   return { url: url.replace(/\/+$/, ''), username: env.ARI_USERNAME ?? 'accueil', password };
+}
+
+/** Started by `npx accueil …` / `npm exec` (npm sets npm_command for what it runs). */
+export function startedThroughNpm(env: NodeJS.ProcessEnv): boolean {
+  return env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'run';
+}
+
+/** Calls `gone` once the process that started this one has exited (this one is adopted by another). */
+export function watchParent(gone: () => void, everyMs = 500, ppid: () => number = () => process.ppid): NodeJS.Timeout {
+  const parent = ppid();
+  const timer = setInterval(() => {
+    if (ppid() === parent) return;
+    clearInterval(timer);
+    gone();
+  }, everyMs);
+  return timer;
 }
 
 export default async function run(argv: string[]): Promise<number> {
@@ -74,14 +91,21 @@ export default async function run(argv: string[]): Promise<number> {
   // --- call history (issue 14): ACCUEIL_DATA_DIR, see docs/history.md
   const history = startHistory(plans, log);
   // --- observability (issue 9): /healthz, /readyz, /metrics; see docs/operations.md
-  const ops = await startObservability({ connection, plans, log, ...(history ? { history: history.store } : {}) });
+  let messages: MessageKeeper | undefined;
+  const ops = await startObservability({ connection, plans, log, voicemail: () => messages?.voicemail, ...(history ? { history: history.store } : {}) });
   if ('error' in ops) {
     process.stderr.write(`accueil run: ${ops.error}\n`);
     await history?.close();
     await plans.stop();
     return 2;
   }
-  const messages = new MessageKeeper(log);
+  // Recordings come from Asterisk over ARI: no folder shared with Asterisk is needed.
+  messages = new MessageKeeper(log, process.env, {
+    recordings: new AriRecordings(connection),
+    boxes: () => plans.current?.voicemail ?? {},
+    onResult: (result) => ops.metrics.voicemailMessage(result),
+    inUse: (recording) => daemon.calls.holdsRecording(recording),
+  });
   void messages.resume(plans.current?.voicemail ?? {});
   const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => {
       ops.metrics.observeJournal(entry);
@@ -112,7 +136,7 @@ export default async function run(argv: string[]): Promise<number> {
         connection.stop();
         if (web && !('error' in web)) await web.close();
         await ops.close();
-        await messages.close();
+        await messages?.close();
         await history?.close();
         await plans.stop();
         log.info({ event: 'daemon.stopped' }, 'stopped');
@@ -122,6 +146,10 @@ export default async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // Through `npx accueil run`, a SIGTERM to npx reaches the shell npm started
+    // (which dies without passing it on), not this process: its death is the signal.
+    const watch = startedThroughNpm(process.env) ? watchParent(() => stop('SIGTERM (to npx)')) : undefined;
+    watch?.unref();
     process.on('SIGHUP', () => void plans.reload('SIGHUP'));
   });
 }

@@ -14,7 +14,8 @@ import { AsteriskCalls, type Adoption, type IncomingCall, type OrphanCaller } fr
 import type { AriConnection } from '../asterisk/connection';
 import { DeviceStates } from '../asterisk/device-states';
 import { MailboxLamps } from '../asterisk/mailboxes';
-import type { MessageKeeper } from './messages';
+import type { MessageFate, MessageKeeper } from './messages';
+import { waitsForMessage, withFate } from './message-journal';
 
 /** Open/closed for the flow, from the plan's calendars. */
 export function isOpenFor(plan: Plan): IsOpen {
@@ -54,6 +55,8 @@ export class Daemon {
   private readonly states = new Map<string, CallState>();
   /** Per call, the chain of action batches: a batch runs after the previous one finished. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Per call, the fate of the message it left, while its journal still speaks of it. */
+  private readonly fates = new Map<string, Promise<MessageFate>>();
   /** Per call, the snapshot last kept on its channel (written again only when it changes). */
   private readonly saved = new Map<string, string>();
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -76,7 +79,11 @@ export class Daemon {
     this.devices = new DeviceStates(options.ari, options.app, (device, state) => this.onDeviceState(device, state), options.log);
     const lamps = new MailboxLamps(options.ari, options.log);
     options.ari.on('connected', () => {
-      void this.calls.reconcile((orphan) => this.resume(orphan)).then(() => this.dispatch());
+      void this.calls.reconcile((orphan) => this.resume(orphan)).then(() => {
+        this.dispatch();
+        // After the reconciliation, so a recording taken back by a resumed call is not mistaken for a lost one.
+        return options.messages?.connected();
+      });
       void this.watchDevices(true);
       // Asterisk may have restarted and forgotten the mailboxes' state: set them all again.
       options.messages?.lamps((box, counts) => lamps.set(box, counts), Object.keys(options.plan()?.voicemail ?? {}));
@@ -194,6 +201,7 @@ export class Daemon {
       audio: snapshot.audio.kind,
       attempts: resumed.attempts,
       ...(snapshot.playbackId ? { playbackId: snapshot.playbackId } : {}),
+      ...(resumed.recording ? { recording: resumed.recording } : {}),
       begin: () => this.apply(callId, resumed.state, resumed.actions),
     };
   }
@@ -208,8 +216,24 @@ export class Daemon {
   private apply(callId: string, state: CallState, actions: Action[]): void {
     this.states.set(callId, state);
     for (const a of actions) {
+      if (a.type === 'keepRecording' && this.options.messages) this.fates.set(callId, this.options.messages.keep(state, a));
+    }
+    // The lines about a message left wait for the store's answer, which they report.
+    const fate = this.fates.get(callId);
+    const later = fate ? actions.filter(waitsForMessage) : [];
+    if (later.length > 0) {
+      actions = actions.filter((a) => !later.includes(a as (typeof later)[number]));
+      void fate!.then((known) => {
+        const lines = later.map((entry) => withFate(entry, known));
+        for (const a of lines) this.options.onJournal?.({ callId, step: a.step, reason: a.reason, ...a.data });
+        if (lines.some((a) => a.step === 'outcome')) this.fates.delete(callId);
+        const previous = this.queues.get(callId) ?? Promise.resolve();
+        const next = previous.then(() => this.calls.execute(callId, lines));
+        if (this.states.has(callId)) this.queues.set(callId, next);
+      });
+    }
+    for (const a of actions) {
       if (a.type === 'journal') this.options.onJournal?.({ callId, step: a.step, reason: a.reason, ...a.data });
-      else if (a.type === 'keepRecording') void this.options.messages?.keep(state, a);
     }
     // What a next life of the daemon needs to pick the call up, kept on its channel
     // (by the adapter, when the channel is idle), only when it changed.
@@ -250,6 +274,7 @@ export class Daemon {
     this.states.delete(callId);
     this.queues.delete(callId);
     this.saved.delete(callId);
+    this.fates.delete(callId); // a line still waiting for it holds its own reference
     // Safety net (idempotent): a call that is gone waits nowhere.
     this.dispatcher.dequeue(callId, this.now());
     this.dispatch();

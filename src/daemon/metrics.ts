@@ -87,6 +87,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly voicemailMessages = new Counter({
+    name: 'accueil_voicemail_messages_total',
+    help: 'Messages left in voicemail, by result: stored (in the message store; also counted when a retry stores one that had failed), failed (could not be stored when left: kept in Asterisk and retried)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly planReloads: Counter<'result'>;
   readonly ariReconnects: Counter;
   readonly activeCalls: Gauge;
@@ -141,6 +148,8 @@ export class Metrics {
         for (const [kind, n] of Object.entries(held)) this.set({ kind }, n);
       },
     });
+    // Both series from the start: a scrape shows "0 failed", not nothing.
+    for (const result of ['stored', 'failed'] as const) this.voicemailMessages.inc({ result }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -153,6 +162,11 @@ export class Metrics {
     this.callsTotal.inc({ number: call.number, outcome: call.outcome });
     this.waitSeconds.observe(Math.max(0, call.waitedMs) / 1000);
     if (call.answeredMs !== undefined) this.answerSeconds.observe(Math.max(0, call.answeredMs) / 1000);
+  }
+
+  /** A message left was stored, or could not be (src/daemon/messages.ts). */
+  voicemailMessage(result: 'stored' | 'failed'): void {
+    this.voicemailMessages.inc({ result });
   }
 
   /** A line's device state changed (ARI DeviceStateChanged: NOT_INUSE, INUSE, RINGING, UNAVAILABLE…). */

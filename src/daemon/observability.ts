@@ -19,7 +19,7 @@ export interface Observability {
 }
 
 export async function startObservability(
-  parts: { connection: AriConnection; plans: PlanHolder; log: Logger; history?: HistoryStore },
+  parts: { connection: AriConnection; plans: PlanHolder; log: Logger; history?: HistoryStore; voicemail?: () => { available: boolean; reason?: string } | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Observability | { error: string }> {
   const settings = httpFromEnv(env);
@@ -51,7 +51,10 @@ export async function startObservability(
       const token = env.ACCUEIL_HTTP_TOKEN?.trim() || undefined;
       http = await startHttp(settings, {
         metrics,
-        readiness: () => ({ ari: connection.state, planVersion: plans.current?.version ?? null }),
+        readiness: () => {
+          const voicemail = parts.voicemail?.();
+          return { ari: connection.state, planVersion: plans.current?.version ?? null, ...(voicemail ? { voicemail } : {}) };
+        },
         ...(parts.history ? { calls: callsApi(parts.history, () => plans.current?.timezone ?? 'Europe/Paris') } : {}),
         ...(token ? { token } : {}),
       });

@@ -87,8 +87,7 @@ export function onOffer(tx: Tx, lines: readonly string[]): void {
 }
 
 /** One presentation did not take the call: the line goes back to the dispatcher, the caller keeps waiting. */
-export function onGroupAttemptEnded(tx: Tx, line: string, cause: ReleaseCause | 'timeout'): void {
-  const released: ReleaseCause = cause === 'timeout' ? 'noanswer' : cause;
+export function onGroupAttemptEnded(tx: Tx, line: string, released: ReleaseCause): void {
   const group = tx.s.phase.kind === 'group' ? tx.s.phase.group : undefined;
   tx.journal('attemptFailed', `${line}: ${released}${group ? '; the caller keeps waiting' : ''}`, { line, ...(group ? { group } : {}), cause: released });
   tx.release(line, released);

@@ -192,8 +192,9 @@ function onTimer(tx: Tx, timerId: string): void {
       const attempt = tx.s.attempts[timer.purpose.attemptId];
       if (!attempt) return;
       tx.cancelAttempt(timer.purpose.attemptId);
-      if (attempt.group !== undefined) onGroupAttemptEnded(tx, attempt.line, 'timeout');
-      else onLineFailed(tx, 'timeout');
+      // Its ring time is over: no answer, the same word Asterisk's own end gives (and `accueil simulate`).
+      if (attempt.group !== undefined) onGroupAttemptEnded(tx, attempt.line, 'noanswer');
+      else onLineFailed(tx, 'noanswer');
       return;
     }
     case 'maxWait':

@@ -31,7 +31,7 @@ export function externalLineName(number: string): string {
 }
 
 /** The line did not take the call: busy or unavailable go on at once, no need to wait the timeout. */
-export function onLineFailed(tx: Tx, cause: AttemptFailure | 'timeout'): void {
+export function onLineFailed(tx: Tx, cause: AttemptFailure): void {
   const phase = tx.s.phase;
   if (phase.kind !== 'line') return;
   tx.journal('lineFailed', `line ${phase.line}: ${cause}, going to ${describe(phase.then)}`, { line: phase.line, cause });
@@ -45,6 +45,7 @@ export function onLineFailed(tx: Tx, cause: AttemptFailure | 'timeout'): void {
  * longer bridged life bound.
  */
 export function bridgeTo(tx: Tx, attemptId: string, line: string, group: string | undefined): void {
+  const rangFrom = tx.s.attempts[attemptId]?.startedAt ?? tx.now;
   tx.cancelAllAttempts(attemptId);
   tx.dropAttempt(attemptId);
   tx.dequeue('answered', line);
@@ -57,9 +58,12 @@ export function bridgeTo(tx: Tx, attemptId: string, line: string, group: string 
   const limits = tx.s.ctx.limits;
   const bridgedMs = limits?.bridgedMs ?? DEFAULT_LIMITS.bridgedMs;
   tx.startTimer({ kind: 'life' }, tx.now + bridgedMs, lifeTimerId(tx.s.callId));
-  tx.journal('answered', `${line} answered after ${tx.elapsed(tx.s.ctx.now)}${group ? ` (group ${group})` : ''}: bridged`, {
+  // Each duration says from what: the ring of this line, the caller's wait since arrival.
+  tx.journal('answered', `${line} answered${group ? ` (group ${group})` : ''}: rang ${tx.elapsed(rangFrom)}, the caller waited ${tx.elapsed(tx.s.ctx.now)}; bridged`, {
     line,
     ...(group ? { group } : {}),
+    rangMs: tx.now - rangFrom,
+    waitedMs: tx.now - tx.s.ctx.now,
   });
 }
 

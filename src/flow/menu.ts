@@ -121,7 +121,7 @@ function failure(tx: Tx, m: Menu, p: MenuPhase, kind: 'noInput' | 'invalid'): vo
       menu: m.name,
       failures,
     });
-    tx.s.overflowedTo.push(describe(m.fallback));
+    // A fallback is the menu's own way out, not an overflow: the outcome's overflowedTo does not list it.
     goto(tx, m.fallback);
     return;
   }

@@ -3,15 +3,16 @@
 // channel in its application without knowing it rebuilds the call from it
 // (`resumeCall`): a waiting caller keeps its place in the queue and its deadline,
 // ringing attempts keep their ring time (the executor then reports what became of
-// each leg while nobody listened), a menu or a voicemail greeting starts over.
-// Any other moment (a greeting half played, a message half recorded) is not
-// resumed: the executor sends the caller to its safe destination instead.
+// each leg while nobody listened), a menu or a voicemail greeting starts over, a
+// message being recorded is taken back by its recording's name (Asterisk went on
+// recording it), a goodbye is said again. Any other moment (a greeting half
+// played) is not resumed: the executor sends the caller to its safe destination.
 //
 // Pure, like the rest of the interpreter: the snapshot is plain JSON data.
 
 import type { Destination, Plan } from '../plan/types';
 import type { CallerId } from './contract';
-import { DEFAULT_LIMITS } from './limits';
+import { DEFAULT_LIMITS, PROMPTS } from './limits';
 import { holdAudio } from './group';
 import { lifeTimerId, onLineFailed } from './line';
 import { enterMenu } from './menu';
@@ -27,7 +28,14 @@ export type SnapshotPhase =
   | { kind: 'group'; group: string; enteredAt: number; deadline: number }
   | { kind: 'line'; line: string; then: Destination }
   | { kind: 'menu'; menu: string }
-  | { kind: 'voicemail'; box: string; sub: 'greeting' | 'recording' | 'goodbye' }
+  | {
+      kind: 'voicemail';
+      box: string;
+      sub: 'greeting' | 'recording' | 'goodbye';
+      /** The message being recorded: Asterisk goes on recording it while no daemon listens. */
+      recordingId?: string;
+      recordingStartedAt?: number;
+    }
   | { kind: 'other'; name: string };
 
 export interface SnapshotAttempt {
@@ -86,12 +94,12 @@ export function snapshotOf(state: CallState): CallSnapshot | undefined {
     overflowedTo: state.overflowedTo,
     audio: state.audio,
     ...(state.playback ? { playbackId: state.playback.id } : {}),
-    phase: snapshotPhase(p),
+    phase: snapshotPhase(p, state.recording),
     attempts,
   };
 }
 
-function snapshotPhase(p: CallState['phase']): SnapshotPhase {
+function snapshotPhase(p: CallState['phase'], recording: CallState['recording']): SnapshotPhase {
   switch (p.kind) {
     case 'group':
       return { kind: 'group', group: p.group, enteredAt: p.enteredAt, deadline: p.deadline };
@@ -100,7 +108,9 @@ function snapshotPhase(p: CallState['phase']): SnapshotPhase {
     case 'menu':
       return { kind: 'menu', menu: p.menu };
     case 'voicemail':
-      return { kind: 'voicemail', box: p.box, sub: p.sub };
+      return p.sub === 'recording' && recording && !recording.finished
+        ? { kind: 'voicemail', box: p.box, sub: p.sub, recordingId: recording.id, recordingStartedAt: recording.startedAt }
+        : { kind: 'voicemail', box: p.box, sub: p.sub };
     default:
       return { kind: 'other', name: p.kind };
   }
@@ -135,6 +145,8 @@ export interface Resumed extends Step {
    * executor reports each leg's fate (answered, gone) as events.
    */
   attempts: Record<string, number>;
+  /** The message being recorded, taken back by name: the executor reports its end (now, if it ended meanwhile). */
+  recording?: { recordingId: string; box: string; maxLengthMs: number; silenceMs?: number };
 }
 
 /**
@@ -144,7 +156,7 @@ export interface Resumed extends Step {
 export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Resumed | string {
   const p = snapshot.phase;
   if (p.kind === 'other') return `the call was in ${p.name}: it cannot be picked up halfway`;
-  if (p.kind === 'voicemail' && p.sub !== 'greeting') return `the call was in voicemail ${p.box} (${p.sub}): it cannot be picked up halfway`;
+  if (p.kind === 'voicemail' && p.sub === 'recording' && p.recordingId === undefined) return `the call was in voicemail ${p.box} (${p.sub}): it cannot be picked up halfway`;
   if (p.kind === 'group' && !plan.groups[p.group]) return `group ${p.group} is not in plan ${plan.version}`;
   if (p.kind === 'line' && !plan.lines[p.line]) return `line ${p.line} is not in plan ${plan.version}`;
   if (p.kind === 'menu' && !plan.menus[p.menu]) return `menu ${p.menu} is not in plan ${plan.version}`;
@@ -173,6 +185,7 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
   tx.startTimer({ kind: 'life' }, snapshot.arrivedAt + DEFAULT_LIMITS.beforeBridgeMs, lifeTimerId(snapshot.callId));
 
   let attempts: Record<string, number> = {};
+  let recording: Resumed['recording'];
   switch (p.kind) {
     case 'group': {
       const g = plan.groups[p.group]!;
@@ -197,11 +210,26 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
     case 'menu':
       enterMenu(tx, p.menu);
       break;
-    case 'voicemail':
-      enterVoicemail(tx, p.box);
+    case 'voicemail': {
+      const box = plan.voicemail[p.box]!;
+      if (p.sub === 'greeting') enterVoicemail(tx, p.box);
+      else if (p.sub === 'goodbye') {
+        // The message is behind the caller: only the goodbye is left.
+        tx.setAudio({ kind: 'none' });
+        tx.s.phase = { kind: 'voicemail', box: p.box, sub: 'goodbye' };
+        tx.play([PROMPTS.goodbye], false);
+      } else if (p.recordingId !== undefined) {
+        // Asterisk kept recording while no daemon listened: the same recording, picked up by name.
+        const startedAt = p.recordingStartedAt ?? now;
+        tx.s.recording = { id: p.recordingId, box: p.box, startedAt, finished: false };
+        tx.s.recordingStartedAt = startedAt;
+        tx.s.phase = { kind: 'voicemail', box: p.box, sub: 'recording' };
+        recording = { recordingId: p.recordingId, box: p.box, maxLengthMs: box.maxLength, ...(box.silence !== undefined ? { silenceMs: box.silence } : {}) };
+      }
       break;
+    }
   }
-  return { ...tx.done(), attempts };
+  return { ...tx.done(), attempts, ...(recording ? { recording } : {}) };
 }
 
 /** The snapshot's attempts that still belong to the phase, with their ring timers at their original end. */
@@ -225,7 +253,7 @@ function describePhase(p: SnapshotPhase): string {
     case 'menu':
       return `menu ${p.menu}`;
     case 'voicemail':
-      return `voicemail ${p.box}`;
+      return p.sub === 'recording' ? `voicemail ${p.box} (message being recorded)` : p.sub === 'goodbye' ? `voicemail ${p.box} (goodbye)` : `voicemail ${p.box}`;
     case 'other':
       return p.name;
   }

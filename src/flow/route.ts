@@ -126,26 +126,28 @@ export function endCall(tx: Tx, result: CallOutcome['result'], by: string | unde
   if (tx.s.message) outcome.message = tx.s.message;
   tx.s.outcome = outcome;
   tx.s.phase = { kind: 'ended' };
-  tx.journal('outcome', outcomeReason(outcome, cause, tx.now - start), {
+  const recordingAt = tx.s.recordingStartedAt === undefined ? undefined : tx.s.recordingStartedAt - start;
+  tx.journal('outcome', outcomeReason(outcome, cause, tx.now - start, waitedUntil - start, recordingAt), {
     ...outcome,
     cause,
     durations: { totalMs: tx.now - start, waitedMs: waitedUntil - start },
   });
 }
 
-function outcomeReason(o: CallOutcome, cause: string, totalMs: number): string {
-  const total = `${(totalMs / 1000).toFixed(1)}s`;
+function outcomeReason(o: CallOutcome, cause: string, totalMs: number, waitedMs: number, recordingAt: number | undefined): string {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+  const total = `${s(totalMs)} from arrival`;
   const via = o.overflowedTo.length ? ` (overflowed to ${o.overflowedTo.join(' → ')})` : '';
   switch (o.result) {
     case 'answered':
-      return `answered by ${o.by ?? '?'}${via}, call lasted ${total}`;
+      return `answered by ${o.by ?? '?'}${via} after a wait of ${s(waitedMs)}, call lasted ${total}`;
     case 'voicemail':
-      return `voicemail ${o.by ?? '?'}${via}, ${total}`;
+      return `voicemail ${o.by ?? '?'}${via}${recordingAt !== undefined ? `, recording began ${s(recordingAt)} after arrival` : ''}, call lasted ${total}`;
     case 'callerHangup':
-      return `caller hung up after ${total}${via}`;
+      return `caller hung up ${s(totalMs)} after arrival${via}`;
     case 'announcement':
-      return `announcement ${o.by ?? ''} then hang-up${via}, ${total}`;
+      return `announcement ${o.by ?? ''} then hang-up${via}, call lasted ${total}`;
     case 'hangup':
-      return `hung up (${cause})${via} after ${total}`;
+      return `hung up (${cause})${via}, ${s(totalMs)} after arrival`;
   }
 }

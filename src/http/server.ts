@@ -30,6 +30,8 @@ export function httpFromEnv(env: NodeJS.ProcessEnv): HttpSettings | { error: str
 export interface Readiness {
   ari: string;
   planVersion: string | null;
+  /** Whether messages left can be stored (Asterisk's recordings readable), if the daemon keeps voicemail. */
+  voicemail?: { available: boolean; reason?: string };
 }
 
 export interface HttpDeps {
@@ -116,8 +118,10 @@ export function makeHandler(deps: HttpDeps): (req: http.IncomingMessage, res: ht
         const missing: string[] = [];
         if (r.ari !== 'connected') missing.push('ari');
         if (r.planVersion === null) missing.push('plan');
+        if (r.voicemail && !r.voicemail.available) missing.push('voicemail');
         const ready = missing.length === 0;
-        sendJson(res, ready ? 200 : 503, { ready, ari: r.ari, planVersion: r.planVersion, missing }, head);
+        const voicemail = r.voicemail ? { voicemail: r.voicemail.available ? 'available' : `unavailable: ${r.voicemail.reason ?? 'unknown'}` } : {};
+        sendJson(res, ready ? 200 : 503, { ready, ari: r.ari, planVersion: r.planVersion, ...voicemail, missing }, head);
         return;
       }
       case '/metrics':

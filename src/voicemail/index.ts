@@ -5,3 +5,6 @@ export { Notifier, notifierEnv, retryDelay, DEFAULT_RETRY } from './notify';
 export type { NotifierOptions, NotifyLogger, RetryPolicy, Timers } from './notify';
 export { smtpFromEnv, mailSubject, formatLength, type SmtpSettings } from './mail';
 export { webhookPayload, type WebhookPayload } from './webhook';
+export { PendingMessages, PENDING_FOLDER, type PendingMessage } from './pending';
+export { storeFailedMail } from './alert';
+export { FolderRecordings, type RecordingSource } from './source';

@@ -157,6 +157,20 @@ export class Notifier {
     return started;
   }
 
+  /**
+   * Sends an operational mail (a message could not be stored) through the same
+   * SMTP settings, once, now. Rejects when it cannot be sent.
+   */
+  async sendNow(mail: SendMailOptions): Promise<void> {
+    if (!this.options.smtp && !this.options.sendMail) throw new Error('SMTP_HOST is not set: cannot send e-mail');
+    await (this.options.sendMail ?? this.smtpSend.bind(this))(mail);
+  }
+
+  /** The sender address of every mail. */
+  get from(): string {
+    return this.options.smtp?.from ?? 'accueil@localhost';
+  }
+
   /** Resolves when no delivery is in progress or waiting for a retry. */
   idle(): Promise<void> {
     if (this.jobs.size === 0) return Promise.resolve();

@@ -37,6 +37,8 @@ export interface MessageMetadata {
   durationMs: number;
   planVersion: string;
   callId: string;
+  /** The Asterisk recording it was made from: a message is stored once per recording. */
+  recording?: string;
   heard: boolean;
   /** Per channel; a channel absent here was not configured for the box. */
   notified: Partial<Record<NotifyChannel, NotifyState>>;
@@ -48,8 +50,12 @@ export interface StoredMessage extends MessageMetadata {
 }
 
 export interface NewMessage {
-  /** The WAV Asterisk wrote; moved into the store. */
-  recordingPath: string;
+  /** The WAV Asterisk wrote, as a file the daemon can reach (moved into the store)… */
+  recordingPath?: string;
+  /** …or its bytes (fetched from Asterisk over ARI). */
+  audio?: Buffer;
+  /** The Asterisk recording's name, kept in the metadata (see findByRecording). */
+  recording?: string;
   box: string;
   called: string;
   calledName?: string;
@@ -140,6 +146,17 @@ async function placeAudio(src: string, dst: string): Promise<boolean> {
   }
 }
 
+/** Bytes into a file that must not exist yet, 0640 from the start; a half-written file is removed. */
+async function writeExclusive(dst: string, data: Buffer): Promise<void> {
+  try {
+    await fs.writeFile(dst, data, { flag: 'wx', mode: FILE_MODE });
+  } catch (e) {
+    if (errno(e) !== 'EEXIST') await fs.rm(dst, { force: true });
+    throw e;
+  }
+  await fs.chmod(dst, FILE_MODE);
+}
+
 /** Write a new file atomically and without replacing: a temporary file, then link() to the name. */
 async function writeNew(file: string, data: string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -206,9 +223,11 @@ export class VoicemailStore {
       await ensureDir(folder);
       const audioPath = path.join(folder, `${id}.wav`);
       const metadataPath = path.join(folder, `${id}.json`);
-      let sourceRemoved: boolean;
+      let sourceRemoved = true;
       try {
-        sourceRemoved = await placeAudio(input.recordingPath, audioPath);
+        if (input.audio) await writeExclusive(audioPath, input.audio);
+        else if (input.recordingPath) sourceRemoved = await placeAudio(input.recordingPath, audioPath);
+        else throw new Error('a new message needs its audio (recordingPath or audio)');
       } catch (e) {
         if (errno(e) === 'EEXIST' && attempt + 1 < MAX_ID_TRIES) continue; // id taken: draw another
         throw e;
@@ -224,11 +243,18 @@ export class VoicemailStore {
         durationMs: input.durationMs,
         planVersion: input.planVersion,
         callId: input.callId,
+        ...(input.recording !== undefined ? { recording: input.recording } : {}),
         heard: false,
         notified: {},
       };
       // The audio's name is ours now, so a metadata clash means a stray file: keep it, fail loudly.
-      await writeNew(metadataPath, JSON.stringify(meta, null, 2) + '\n');
+      try {
+        await writeNew(metadataPath, JSON.stringify(meta, null, 2) + '\n');
+      } catch (e) {
+        // No message without its metadata: the audio written from bytes goes too (the caller keeps the source).
+        if (input.audio) await fs.rm(audioPath, { force: true });
+        throw e;
+      }
       return { ...meta, audioPath, metadataPath };
     }
   }
@@ -249,6 +275,11 @@ export class VoicemailStore {
       }
     }
     return out.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id.localeCompare(b.id));
+  }
+
+  /** The message made from an Asterisk recording, if one was stored (so a retry never stores it twice). */
+  async findByRecording(recording: string): Promise<StoredMessage | undefined> {
+    return (await this.listMessages()).find((m) => m.recording === recording);
   }
 
   /** One message by id, or undefined. */

@@ -46,6 +46,20 @@ function expectSameJourney(live: { line: string; afterFirstMs: number }[], simul
   live.forEach((d, i) => expect(Math.abs(d.afterFirstMs - (simulated[i]?.afterFirstMs ?? NaN))).toBeLessThanOrEqual(TOLERANCE_MS));
 }
 
+/** Steps whose words carry no measured time: live and simulated journeys must say them alike. */
+const WORDED_STEPS = ['calendar', 'group', 'overflow', 'line', 'lineFailed', 'voicemail', 'menuFallback'];
+
+/** The simulated journey's words ("step: reason") for the steps above. */
+function simulatedWords(p: Plan, called: string, scenario: Parameters<typeof simulateCall>[2]): string[] {
+  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', now: Date.now() }, isOpenFor(p), scenario);
+  return steps.flatMap((s) => (s.action?.type === 'journal' && WORDED_STEPS.includes(s.action.step) ? [`${s.action.step}: ${s.action.reason}`] : []));
+}
+
+/** The live journal's words for the same steps. */
+function liveWords(journal: JournalLine[]): string[] {
+  return journal.filter((l) => l.step !== undefined && WORDED_STEPS.includes(l.step)).map((l) => `${l.step}: ${l.reason}`);
+}
+
 function invitesOf(...phones: Phone[]): { line: string; invite: Invite }[] {
   return phones.flatMap((p) => p.invites().map((invite) => ({ line: p.name, invite })));
 }
@@ -129,10 +143,12 @@ describe('routes of the reference case on Asterisk', () => {
       // The doctor rings when the group's 6 s are over.
       const gap = (doctor.invites()[0]?.at ?? 0) - (secretariat.invites()[0]?.at ?? 0);
       expect(Math.abs(gap - 6000)).toBeLessThanOrEqual(TOLERANCE_MS);
+      const { journal } = await lastCall();
       const outcome = await outcomeOf((await lastCall()).callId);
       expect(outcome).toMatchObject({ result: 'answered', by: 'dr-martin', overflowedTo: ['line dr-martin'] });
 
       expectSameJourney(liveDials(invitesOf(secretariat, doctor)), simulatedDials(openPlan, '0142000001', { answer: { 'dr-martin': 1000 } }));
+      expect(liveWords(journal())).toEqual(simulatedWords(openPlan, '0142000001', { answer: { 'dr-martin': 1000 } }));
     });
 
     test('secretariat busy (486): overflow to the doctor at once, without waiting the ring time', async () => {
@@ -162,9 +178,13 @@ describe('routes of the reference case on Asterisk', () => {
       expect(Math.abs(gap - 6000)).toBeLessThanOrEqual(TOLERANCE_MS);
       expect(doctor.cancels()).toHaveLength(1);
       expect(observer.played()).toContain('sound:accueil/messagerie-dr-martin');
-      const { callId } = await lastCall();
+      const { callId, journal } = await lastCall();
       const outcome = await outcomeOf(callId);
       expect(outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin' });
+      // Live and simulated journeys say the same words: the doctor's line ends in "noanswer" in both.
+      const words = liveWords(journal());
+      expect(words).toContain('lineFailed: line dr-martin: noanswer, going to voicemail dr-martin');
+      expect(words).toEqual(simulatedWords(openPlan, '0142000001', {}));
       const message = await daemon.waitForLine((l) => l.callId === callId && l.step === 'message');
       expect(message.reason).toMatch(/left in dr-martin/);
       // ~7 s of speech then the hang-up: a message of several seconds, not an empty one.

@@ -4,7 +4,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { DaemonProcess } from './harness/daemon';
-import { REPO, settle } from './harness/sandbox';
+import { REPO, clearLeftRecordings, settle } from './harness/sandbox';
 import { Caller, Lamp, waitFor } from './harness/sipp';
 import { attachment, header, smtpSink } from '../support/smtp-sink';
 
@@ -18,6 +18,7 @@ const BEEP_AT_MS = 17800;
 // after its own daemon's doing.
 let lamp: Lamp;
 beforeAll(() => {
+  clearLeftRecordings(); // an earlier failed run's recordings would be stored as messages here
   lamp = new Lamp('lamp-dr-martin');
 });
 afterAll(async () => {

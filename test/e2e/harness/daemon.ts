@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO, ariSettings, sandboxRecordingsDir } from './sandbox';
+import { REPO, ariSettings, sandboxSettings } from './sandbox';
 import { HistoryStore, type StoredCall } from '../../../src/history/store';
 import { openHistoryDb } from '../../../src/history/db';
 
@@ -28,10 +28,18 @@ export class DaemonProcess {
   /** This daemon's message store (a fresh folder per daemon). */
   readonly voicemailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-voicemail-'));
 
+  /** The environment the daemon was started with. */
+  startedEnv: NodeJS.ProcessEnv = {};
+
+  /**
+   * `readme`: started as the README says, `npx accueil run --plan …`, with only the
+   * variables `npm run asterisk:up` prints (plus those given here), not the test
+   * runner's environment.
+   */
   /** This daemon's call history (a fresh folder per daemon, unless ACCUEIL_DATA_DIR is given: a restart keeps it). */
   readonly dataDir: string;
 
-  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}) {
+  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}, private readonly how: { readme?: boolean } = {}) {
     this.dataDir = env.ACCUEIL_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-data-'));
   }
 
@@ -48,22 +56,19 @@ export class DaemonProcess {
 
   start(): this {
     const ari = ariSettings();
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        ARI_URL: ari.url,
-        ARI_USERNAME: ari.username,
-        ARI_PASSWORD: ari.password,
-        ACCUEIL_LOG_FORMAT: 'json',
-        ACCUEIL_HTTP_PORT: 'off',
-        ACCUEIL_RECORDINGS_DIR: sandboxRecordingsDir(),
-        ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
-        ...this.env,
-        ACCUEIL_DATA_DIR: this.dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const base = this.how.readme ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...sandboxSettings() } : { ...process.env, ARI_URL: ari.url, ARI_USERNAME: ari.username, ARI_PASSWORD: ari.password };
+    this.startedEnv = {
+      ...base,
+      ACCUEIL_LOG_FORMAT: 'json',
+      ACCUEIL_HTTP_PORT: 'off',
+      ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
+      ...this.env,
+      ACCUEIL_DATA_DIR: this.dataDir,
+    };
+    const [command, args] = this.how.readme
+      ? ['npx', ['accueil', 'run', '--plan', this.planPath]]
+      : [process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')]];
+    const child = spawn(command, args, { cwd: REPO, env: this.startedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let buffer = '';
     const onData = (chunk: Buffer): void => {

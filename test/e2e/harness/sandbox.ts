@@ -42,6 +42,17 @@ export function ariSettings(): AriSettings {
   };
 }
 
+/** Exactly the variables `npm run asterisk:up` prints for the daemon (`export NAME=value` lines). */
+export function sandboxSettings(): Record<string, string> {
+  const out = execFileSync('bash', [path.join(REPO, 'scripts/asterisk-sandbox.sh'), 'settings'], { encoding: 'utf8' });
+  const settings: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const m = /^export (\w+)=(.*)$/.exec(line.trim());
+    if (m) settings[m[1] as string] = m[2] as string;
+  }
+  return settings;
+}
+
 export async function ari<T = unknown>(method: string, resource: string, body?: unknown): Promise<T> {
   const s = ariSettings();
   const res = await fetch(`${s.url}/ari/${resource}`, {
@@ -89,6 +100,19 @@ export function recordingsOfCall(callId: string): string[] {
   const dir = sandboxRecordingsDir();
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => f.includes(`-${callId}-`)).map((f) => path.join(dir, f));
+}
+
+/**
+ * Removes message recordings an earlier, failed run left in the sandbox's spool: a
+ * daemon rightly stores any such recording as a message it finds unstored, which
+ * would add strangers' messages to a test's store. Returns how many were removed.
+ */
+export function clearLeftRecordings(): number {
+  const dir = sandboxRecordingsDir();
+  if (!fs.existsSync(dir)) return 0;
+  const left = fs.readdirSync(dir).filter((f) => f.startsWith('accueil-'));
+  for (const f of left) fs.rmSync(path.join(dir, f), { force: true });
+  return left.length;
 }
 
 export async function isAsteriskUp(): Promise<boolean> {

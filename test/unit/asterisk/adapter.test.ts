@@ -1,6 +1,7 @@
 // The ARI adapter's pure decisions: how a ring leg's end is read, how an
 // endpoint's state becomes a device state, the reconnect schedule, the events URL.
-import { failureFromCause } from '../../../src/asterisk/calls';
+import { arrivalOfCallId, failureFromCause, parseRecordingName, recordingEndCause, recordingNameOf } from '../../../src/asterisk/calls';
+import { wavDurationMs } from '../../../src/asterisk/recordings';
 import { eventsUrl, reconnectDelay, withTimeout, AriTimeoutError } from '../../../src/asterisk/connection';
 import { deviceStateOfEndpoint } from '../../../src/asterisk/device-states';
 
@@ -65,5 +66,53 @@ describe('withTimeout', () => {
   });
   test('an answer in time is passed through', async () => {
     await expect(withTimeout(Promise.resolve(42), 1000, 'x')).resolves.toBe(42);
+  });
+});
+
+describe('recordingEndCause', () => {
+  const base = { failed: false, hungUp: false, key: false, durationMs: 7000, maxLengthMs: 60_000 };
+  test('a 7 s message of a 1 min box, the caller gone (even before the hang-up is seen): hang-up, not max length', () => {
+    expect(recordingEndCause({ ...base, hungUp: true })).toBe('hangup');
+    expect(recordingEndCause(base)).toBe('hangup');
+  });
+  test('a key pressed while recording: #', () => {
+    expect(recordingEndCause({ ...base, key: true })).toBe('dtmf');
+    expect(recordingEndCause({ ...base, key: true, hungUp: true })).toBe('dtmf');
+  });
+  test('the whole length used (within 1 s): max length', () => {
+    expect(recordingEndCause({ ...base, durationMs: 59_200 })).toBe('maxLength');
+    expect(recordingEndCause({ ...base, durationMs: 58_900 })).toBe('hangup');
+  });
+  test('silence detected by the box: silence; without detection it cannot be silence', () => {
+    expect(recordingEndCause({ ...base, silenceMs: 5000 })).toBe('silence');
+    expect(recordingEndCause({ ...base, silenceMs: 5000, hungUp: true })).toBe('hangup');
+  });
+  test("Asterisk's own cause wins; a failed recording is the caller's hang-up", () => {
+    expect(recordingEndCause({ ...base, cause: 'silence' })).toBe('silence');
+    expect(recordingEndCause({ ...base, failed: true, key: true })).toBe('hangup');
+  });
+});
+
+describe('wavDurationMs', () => {
+  test("Asterisk's wav (8 kHz 16-bit, 44-byte header): bytes to milliseconds", () => {
+    expect(wavDurationMs(44 + 16 * 7000)).toBe(7000);
+    expect(wavDurationMs(0)).toBe(0);
+  });
+});
+
+describe('parseRecordingName', () => {
+  test('the reverse of recordingNameOf, boxes with dashes included (the longest box that fits)', () => {
+    const name = recordingNameOf('dr-martin', 'mfx1ab-3', 'mfx1ab-3:rec7');
+    expect(parseRecordingName(name, ['dr', 'dr-martin'])).toEqual({ box: 'dr-martin', callId: 'mfx1ab-3', recordingId: 'mfx1ab-3:rec7' });
+  });
+  test('another box, a studio recording or a name whose call ids differ: not a message', () => {
+    expect(parseRecordingName(recordingNameOf('dr-petit', 'a-1', 'a-1:rec2'), ['dr-martin'])).toBeUndefined();
+    expect(parseRecordingName('accueil-studio-greeting', ['dr-martin', 'studio'])).toBeUndefined();
+    expect(parseRecordingName('accueil-dr-martin-a-1-b-1:rec2', ['dr-martin'])).toBeUndefined();
+  });
+  test('a call id tells when the call arrived', () => {
+    const at = Date.parse('2026-03-02T08:00:00Z');
+    expect(arrivalOfCallId(`${at.toString(36)}-5`)).toBe(at);
+    expect(arrivalOfCallId('')).toBeUndefined();
   });
 });

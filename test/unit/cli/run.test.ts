@@ -1,7 +1,7 @@
 // `accueil run` refuses a bad environment with one clear line, before touching ARI.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { ariFromEnv } from '../../../src/cli/run';
+import { ariFromEnv, startedThroughNpm, watchParent } from '../../../src/cli/run';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -55,5 +55,27 @@ describe('accueil run with a bad environment', () => {
     const r = runCli(['run', '--plan', 'config/', '--plna', 'x'], { ARI_PASSWORD: 'x' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option --plna/);
+  });
+});
+
+describe('stopping with npx', () => {
+  test('started through npm exec (npx) or an npm script, not otherwise', () => {
+    expect(startedThroughNpm({ npm_command: 'exec' })).toBe(true);
+    expect(startedThroughNpm({ npm_command: 'run-script' })).toBe(true);
+    expect(startedThroughNpm({})).toBe(false);
+  });
+
+  test('the parent gone (this process adopted by another): the stop is called once', async () => {
+    let ppid = 4242;
+    let stops = 0;
+    const timer = watchParent(() => stops++, 5, () => ppid);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(stops).toBe(0);
+    ppid = 1;
+    await new Promise((r) => setTimeout(r, 30));
+    ppid = 77;
+    await new Promise((r) => setTimeout(r, 30));
+    clearInterval(timer);
+    expect(stops).toBe(1);
   });
 });

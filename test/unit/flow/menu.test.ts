@@ -87,7 +87,8 @@ test('retries exhausted → fallback (no further message)', () => {
   expect(r.plays.map((p) => p[1])).toEqual(['menu-prompt', 'menu-noinput', 'menu-prompt', 'menu-noinput', 'menu-prompt', 'annonce-durand']);
   const fb = r.timed.find((x) => x.a.type === 'journal' && x.a.step === 'menuFallback');
   expect(fb?.t).toBe(30);
-  expect(r.outcome).toMatchObject({ result: 'voicemail', by: 'dr-durand', overflowedTo: ['voicemail dr-durand'] });
+  // The menu's fallback is no overflow (issue 21): the outcome lists no overflow.
+  expect(r.outcome).toMatchObject({ result: 'voicemail', by: 'dr-durand', overflowedTo: [] });
 });
 
 test('retries 0: first failure goes to the fallback', () => {

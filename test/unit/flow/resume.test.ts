@@ -209,7 +209,7 @@ describe('other moments picked up again', () => {
     expect(r.state.phase).toMatchObject({ kind: 'menu', menu: 'm', failures: 0 });
   });
 
-  test('a voicemail greeting starts over; a message being recorded is not picked up halfway', () => {
+  test('a voicemail greeting starts over; a message being recorded is taken back by its recording, not started again', () => {
     const plan = planWith({ kind: 'voicemail', box: 'dr-martin' });
     const start = startCall(ctx(plan), alwaysOpen);
     const r = resumed(viaChannel(start.state), plan, T0 + 2 * S);
@@ -217,7 +217,27 @@ describe('other moments picked up again', () => {
     const greeting = ofType(start.actions, 'play')[0]?.playbackId ?? '';
     const recording = handleEvent(start.state, { type: 'playbackFinished', playbackId: greeting }, T0 + 3 * S);
     expect(recording.state.phase).toMatchObject({ kind: 'voicemail', sub: 'recording' });
-    expect(resumeCall(viaChannel(recording.state), plan, T0 + 5 * S)).toBe('the call was in voicemail dr-martin (recording): it cannot be picked up halfway');
+    const recordingId = ofType(recording.actions, 'record')[0]?.recordingId ?? '';
+    const taken = resumeCall(viaChannel(recording.state), plan, T0 + 5 * S);
+    if (typeof taken === 'string') throw new Error(taken);
+    expect(taken.recording).toEqual({ recordingId, box: 'dr-martin', maxLengthMs: 120 * S });
+    expect(ofType(taken.actions, 'record')).toEqual([]); // Asterisk is still recording it
+    expect(ofType(taken.actions, 'play')).toEqual([]);
+    expect(taken.state.phase).toMatchObject({ kind: 'voicemail', box: 'dr-martin', sub: 'recording' });
+    // Its end, reported by the executor, keeps the message left across the restart.
+    const end = handleEvent(taken.state, { type: 'recordingFinished', recordingId, durationMs: 9 * S, cause: 'hangup' }, T0 + 12 * S);
+    expect(ofType(end.actions, 'keepRecording')).toEqual([{ type: 'keepRecording', recordingId, box: 'dr-martin', durationMs: 9 * S }]);
+    expect(end.state.outcome).toMatchObject({ result: 'voicemail', by: 'dr-martin', message: 'kept' });
+  });
+
+  test('a snapshot of a recording without its id (older daemon) is not picked up halfway', () => {
+    const plan = planWith({ kind: 'voicemail', box: 'dr-martin' });
+    const start = startCall(ctx(plan), alwaysOpen);
+    const greeting = ofType(start.actions, 'play')[0]?.playbackId ?? '';
+    const recording = handleEvent(start.state, { type: 'playbackFinished', playbackId: greeting }, T0 + 3 * S);
+    const snapshot = viaChannel(recording.state);
+    const old = { ...snapshot, phase: { kind: 'voicemail' as const, box: 'dr-martin', sub: 'recording' as const } };
+    expect(resumeCall(old, plan, T0 + 5 * S)).toBe('the call was in voicemail dr-martin (recording): it cannot be picked up halfway');
   });
 
   test('the plan in force no longer has the group: not resumed, with the reason', () => {

@@ -65,6 +65,20 @@ describe('HTTP endpoint', () => {
     expect((await get(server.port, '/readyz')).status).toBe(503);
   });
 
+  test('/readyz: voicemail unavailable (recordings unreadable) is not ready, with the reason; available changes nothing', async () => {
+    state.ari = 'connected';
+    state.planVersion = 'abc123';
+    state.voicemail = { available: false, reason: 'Asterisk cannot list its recordings over ARI' };
+    let r = await get(server.port, '/readyz');
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toEqual({ ready: false, ari: 'connected', planVersion: 'abc123', voicemail: 'unavailable: Asterisk cannot list its recordings over ARI', missing: ['voicemail'] });
+    state.voicemail = { available: true };
+    r = await get(server.port, '/readyz');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ ready: true, ari: 'connected', planVersion: 'abc123', voicemail: 'available', missing: [] });
+    delete state.voicemail;
+  });
+
   test('/metrics is Prometheus text', async () => {
     metrics.callFinished({ number: '+33142000001', outcome: 'answered', waitedMs: 2000, answeredMs: 2000 });
     const r = await get(server.port, '/metrics');

@@ -11,6 +11,20 @@ function journal(m: Metrics, callId: string, lines: Record<string, unknown>[]): 
 }
 
 describe('metrics', () => {
+  test('messages left: accueil_voicemail_messages_total by result, both series shown from the start', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    let text = await m.text();
+    expect(sample(text, 'accueil_voicemail_messages_total{result="stored"}')).toBe(0);
+    expect(sample(text, 'accueil_voicemail_messages_total{result="failed"}')).toBe(0);
+    m.voicemailMessage('failed');
+    m.voicemailMessage('stored');
+    m.voicemailMessage('stored');
+    text = await m.text();
+    expect(sample(text, 'accueil_voicemail_messages_total{result="stored"}')).toBe(2);
+    expect(sample(text, 'accueil_voicemail_messages_total{result="failed"}')).toBe(1);
+    expect(text).toMatch(/^# TYPE accueil_voicemail_messages_total counter$/m);
+  });
+
   test('a call answered after overflow: counted once by number and outcome, wait and answer observed', async () => {
     const m = new Metrics({ defaultMetrics: false });
     journal(m, 'c1', [
