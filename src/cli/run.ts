@@ -10,6 +10,10 @@ import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
 import { flag, readFlags, soundsDir, UsageError } from './args';
+import { Speaker, speechDir } from '../announce';
+
+/** Texts with placeholders are rendered ahead this often (and at every reload). */
+const PRERENDER_EVERY_MS = 15 * 60_000;
 
 const USAGE = 'usage: accueil run --plan <file|dir> [--sounds DIR]';
 
@@ -57,7 +61,10 @@ export default async function run(argv: string[]): Promise<number> {
   const log = makeLogger();
   const app = process.env.ACCUEIL_APP ?? 'accueil';
 
-  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args) }, log);
+  // --- spoken announcements (issue 13): texts rendered at load, placeholders ahead; docs/sounds.md
+  const speaker = new Speaker(speechDir());
+  const speechWaitMs = Number(process.env.ACCUEIL_SPEECH_WAIT_MS ?? 1500);
+  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args), finish: (plan) => speaker.renderPlan(plan) }, log);
   const first = await plans.start();
   if (!first) {
     process.stderr.write(`accueil run: the plan ${planPath} is not valid; nothing to serve (see the errors above)\n`);
@@ -75,9 +82,29 @@ export default async function run(argv: string[]): Promise<number> {
     await plans.stop();
     return 2;
   }
+  const prerender = (): void => {
+    const plan = plans.current;
+    if (!plan) return;
+    const t0 = Date.now();
+    void speaker.prerender(plan, t0).then((n) => {
+      if (n > 0) log.info({ event: 'speech.prerendered', count: n, ms: Date.now() - t0 }, `${n} calendar text${n === 1 ? '' : 's'} rendered ahead`);
+    });
+  };
+  prerender();
+  const prerenderTimer = setInterval(prerender, PRERENDER_EVERY_MS);
+  prerenderTimer.unref();
+  plans.on('changed', prerender);
+  const speech = {
+    mediaAt: speaker.mediaAt.bind(speaker),
+    prepare: async (media: string[]) => {
+      const missing = await speaker.prepare(media, speechWaitMs);
+      if (missing.length > 0) log.warn({ event: 'speech.missing', media: missing, waitMs: speechWaitMs }, `speech not ready after ${speechWaitMs} ms: ${missing.join(', ')}`);
+    },
+  };
+  // --- end spoken announcements
   const messages = new MessageKeeper(log);
   void messages.resume(plans.current?.voicemail ?? {});
-  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, speech, onJournal: (entry: JournalEntry) => ops.metrics.observeJournal(entry),
     onLineState: (line, state) => ops.metrics.setLineState(line, state),
   });
   ops.metrics.bind({ activeCalls: () => daemon.activeCalls, held: () => daemon.held() });
@@ -94,6 +121,7 @@ export default async function run(argv: string[]): Promise<number> {
       log.info({ event: 'daemon.stopping', signal, activeCalls: daemon.activeCalls }, `${signal}: stopping`);
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
+        clearInterval(prerenderTimer);
         await ops.close();
         await messages.close();
         await plans.stop();

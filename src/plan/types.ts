@@ -67,6 +67,8 @@ export interface SpokenText {
   placeholders: SayPlaceholder[];
   /** Where the text was written, for "cannot be synthesised" errors. */
   at: SourceRef;
+  /** The field as the plan's errors name it: `numbers["+33 1 42 00 00 01"].greeting.say`. */
+  field: string;
 }
 
 export interface Announcement {
