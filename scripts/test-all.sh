@@ -8,6 +8,8 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
+# The offline voices and sox/ffmpeg (text announcements, sound import): docs/sounds.md.
+bash scripts/install-voices.sh >&2 || { echo "test: the offline voices could not be installed (see above)" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund >&2 || { echo "test: npm ci failed" >&2; exit 1; }
 
 # Stop at the end only the Asterisk this run started (a developer's may be up already).

@@ -53,6 +53,11 @@ export class Speaker {
     return media;
   }
 
+  /** The words a speech media says (for the journal), if this speaker named it. */
+  wordsOf(media: string): string | undefined {
+    return this.words.get(media)?.words;
+  }
+
   fileOf(media: string): string {
     return path.join(this.dir, `${media.slice(SPEECH_MEDIA_PREFIX.length)}.wav`);
   }

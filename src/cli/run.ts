@@ -97,7 +97,12 @@ export default async function run(argv: string[]): Promise<number> {
   const speech = {
     mediaAt: speaker.mediaAt.bind(speaker),
     prepare: async (media: string[]) => {
+      const t0 = Date.now();
       const missing = await speaker.prepare(media, speechWaitMs);
+      for (const m of media) {
+        const words = speaker.wordsOf(m);
+        if (words !== undefined) log.info({ event: 'speech.play', media: m, words, waitedMs: Date.now() - t0 }, `saying "${words}"`);
+      }
       if (missing.length > 0) log.warn({ event: 'speech.missing', media: missing, waitMs: speechWaitMs }, `speech not ready after ${speechWaitMs} ms: ${missing.join(', ')}`);
     },
   };

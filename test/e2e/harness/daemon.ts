@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO, ariSettings, sandboxRecordingsDir } from './sandbox';
+import { REPO, ariSettings, sandboxRecordingsDir, sandboxSpeechDir } from './sandbox';
 
 export interface JournalLine {
   level: number;
@@ -40,6 +40,7 @@ export class DaemonProcess {
         ACCUEIL_LOG_FORMAT: 'json',
         ACCUEIL_HTTP_PORT: 'off',
         ACCUEIL_RECORDINGS_DIR: sandboxRecordingsDir(),
+        ACCUEIL_SPEECH_DIR: sandboxSpeechDir(),
         ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
         ...this.env,
       },
