@@ -10,6 +10,7 @@ const commands: Record<string, Command> = {
   schema: { summary: 'schema                         print the plan\'s JSON Schema', load: async () => require('./schema') },
   explain: { summary: 'explain <plan> --number N [--at ISO | --week DATE] [--json]   open/closed, why, route', load: async () => require('./explain') },
   simulate: { summary: 'simulate <plan> --number N --at ISO [--answer L@12s | --no-answer | --busy L,…]   a call\'s journey', load: async () => require('./simulate') },
+  sound: { summary: 'sound import FILE --name NAME [--replace] | list [--json]   [--plan P] [--sounds D]   the practice\'s audio', load: async () => require('./sound') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 
