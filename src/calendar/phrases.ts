@@ -19,24 +19,22 @@ export const CLOSED_ALL_DAY = 'fermé toute la journée';
 /** {hours_week} for a calendar without weekly hours. */
 export const NO_WEEKLY_HOURS = 'sur rendez-vous uniquement';
 
-/** "8 heures 30", "9 heures", "1 heure", "midi", "minuit": a time as said in a sentence. */
-export function spokenTime(minute: number): string {
+/** Noon and midnight have their words; other times are said by `say(hours, minutes)`. */
+function clock(minute: number, say: (h: number, mm: number) => string): string {
   const m = Math.round(minute) % 1440;
   if (m === 720) return 'midi';
   if (m === 0) return 'minuit';
-  const h = Math.floor(m / 60);
-  const mm = m % 60;
-  return `${h} heure${h > 1 ? 's' : ''}${mm ? ` ${mm}` : ''}`;
+  return say(Math.floor(m / 60), m % 60);
 }
 
-/** "8 h 30", "14 h", "midi", "minuit": a time in a list of hours (the end of a day, 24:00 or beyond, is "minuit"/"2 h"). */
+/** "8 heures 30", "9 heures", "1 heure", "midi", "minuit": a time as said in a sentence. */
+export function spokenTime(minute: number): string {
+  return clock(minute, (h, mm) => `${h} heure${h > 1 ? 's' : ''}${mm ? ` ${mm}` : ''}`);
+}
+
+/** "8 h 30", "14 h", "midi", "minuit": a time in a list of hours (an end past midnight, "2 h"). */
 export function shortTime(minute: number): string {
-  const m = Math.round(minute) % 1440;
-  if (m === 720) return 'midi';
-  if (m === 0) return 'minuit';
-  const h = Math.floor(m / 60);
-  const mm = m % 60;
-  return `${h} h${mm ? ` ${String(mm).padStart(2, '0')}` : ''}`;
+  return clock(minute, (h, mm) => `${h} h${mm ? ` ${String(mm).padStart(2, '0')}` : ''}`);
 }
 
 /** "de 8 h 30 à 12 h 30 et de 14 h à 19 h". */
