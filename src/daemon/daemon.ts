@@ -196,7 +196,8 @@ export class Daemon {
     const snapshot = parseSnapshot(orphan.saved);
     if (typeof snapshot === 'string') return `unreadable call state: ${snapshot}`;
     if (this.states.has(snapshot.callId)) return `call ${snapshot.callId} is already held`;
-    const resumed = resumeCall(snapshot, plan, this.now());
+    const speech = this.options.speech;
+    const resumed = resumeCall(snapshot, plan, this.now(), speech ? (text, cal, at) => speech.mediaAt(text, plan, cal, at) : undefined);
     if (typeof resumed === 'string') return resumed;
     const callId = snapshot.callId;
     return {
