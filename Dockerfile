@@ -48,17 +48,19 @@ ENV NODE_ENV=production \
     ACCUEIL_VOICEMAIL_DIR=/var/lib/accueil/voicemail \
     ACCUEIL_DATA_DIR=/var/lib/accueil/history \
     ACCUEIL_RECORDINGS_DIR=/var/spool/asterisk/recording \
-    ACCUEIL_SOUNDS=/var/lib/accueil/sounds
+    ACCUEIL_SOUNDS=/var/lib/accueil/sounds \
+    ACCUEIL_SPEECH_DIR=/var/lib/accueil/speech
 WORKDIR /app
 # No src/ in the image: bin/accueil then runs the compiled dist/.
 COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-# The image's unprivileged "node" user (uid 1000) owns only the voicemail store and the call history.
-RUN mkdir -p /var/lib/accueil/voicemail /var/lib/accueil/history /var/lib/accueil/sounds /etc/accueil/plan \
- && chown node:node /var/lib/accueil/voicemail /var/lib/accueil/history
-VOLUME ["/var/lib/accueil/voicemail", "/var/lib/accueil/history"]
+# The image's unprivileged "node" user (uid 1000) owns only the voicemail store, the call
+# history and the spoken texts it renders (shared with Asterisk, docs/sounds.md).
+RUN mkdir -p /var/lib/accueil/voicemail /var/lib/accueil/history /var/lib/accueil/speech /var/lib/accueil/sounds /etc/accueil/plan \
+ && chown node:node /var/lib/accueil/voicemail /var/lib/accueil/history /var/lib/accueil/speech
+VOLUME ["/var/lib/accueil/voicemail", "/var/lib/accueil/history", "/var/lib/accueil/speech"]
 USER node
 EXPOSE 9090
 # Liveness only (readiness, /readyz, also needs ARI: a restart would not bring Asterisk back).

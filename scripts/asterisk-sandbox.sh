@@ -3,7 +3,7 @@
 # own, run as its asterisk user, bound to 127.0.0.1 (SIP UDP 5060, ARI 8088).
 #
 #   scripts/asterisk-sandbox.sh up       build once (cached), configure, start, wait for ARI;
-#                                        prints `export ARI_…=…` lines on stdout, progress on stderr
+#                                        prints `export ARI_…=…` (and ACCUEIL_SPEECH_DIR) lines on stdout, progress on stderr
 #   scripts/asterisk-sandbox.sh down     stop the Asterisk this script started, unmount
 #   scripts/asterisk-sandbox.sh status   running or not (exit 0 / 3)
 #   scripts/asterisk-sandbox.sh cli CMD  run an Asterisk CLI command ("core show channels")
@@ -91,7 +91,10 @@ print_settings() {
   echo "export ARI_URL=http://127.0.0.1:$ari_port"
   echo "export ARI_USERNAME=${ARI_USERNAME:-accueil}"
   echo "export ARI_PASSWORD=$(ari_password)"
+  # Where the daemon writes its spoken texts so that this Asterisk plays them as accueil-say/<hash> (docs/sounds.md).
+  [ -r "$state/root" ] && echo "export ACCUEIL_SPEECH_DIR=$(cat "$state/root")/usr/share/asterisk/sounds/accueil-say"
   echo "# that is all \`accueil run\` needs here (voicemail recordings come over ARI)"
+  return 0
 }
 
 wait_for_ari() {

@@ -14,6 +14,8 @@ cd "$repo"
 # The browser tests of the manager's page drive Debian's Chromium (never a downloaded one).
 command -v chromium >/dev/null 2>&1 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2; } || { echo "test: could not install chromium (apt-get install chromium)" >&2; exit 1; }
 
+# The offline voices and sox/ffmpeg (text announcements, sound import): docs/sounds.md.
+bash scripts/install-voices.sh >&2 || { echo "test: the offline voices could not be installed (see above)" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund >&2 || { echo "test: npm ci failed" >&2; exit 1; }
 
 # Stop at the end only the Asterisk this run started (a developer's may be up already).

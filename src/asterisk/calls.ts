@@ -65,6 +65,8 @@ export interface CallsHandlers {
   onEvent(callId: string, event: CallEvent): void;
   /** The call is over and everything it held in Asterisk was released. */
   onFinished(callId: string): void;
+  /** Before a play: make sure its media exist (rendered speech); bounded by the implementer. */
+  prepareMedia?(media: string[]): Promise<unknown>;
 }
 
 interface Attempt {
@@ -481,6 +483,7 @@ export class AsteriskCalls {
         const ariId = `${call.callId}.${action.playbackId}`;
         call.playbacks.set(ariId, action.playbackId);
         if (action.interruptible) call.interruptible.add(ariId);
+        await this.handlers.prepareMedia?.(action.media);
         const media = action.media.map((m) => (m.includes(':') ? m : `sound:${m}`));
         await this.ari.request('play', (c) => c.channels.play({ channelId, media: media as unknown as string, playbackId: ariId }));
         return;

@@ -13,3 +13,4 @@ export { holidayOn, holidaysOf, holidayRegionError, parseHolidayRegion } from '.
 export type { PublicHoliday } from './holidays';
 export { formatInterval, formatMinutes, mondayOf, isoWeekday, addDays } from './civil';
 export type { Weekday } from './civil';
+export { fillPlaceholders, reopenPhrase, hoursTodayPhrase, hoursWeekPhrase, closurePhrase, placeholderPhrase } from './phrases';

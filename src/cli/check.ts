@@ -3,6 +3,7 @@
 
 import { formatError, loadPlan, type Plan } from '../plan';
 import { readFlags, soundsDir, UsageError } from './args';
+import { Speaker, speechDir } from '../announce';
 
 const USAGE = 'usage: accueil check <file|dir> [--sounds DIR]   (sounds default: $ACCUEIL_SOUNDS, else ./sounds)';
 
@@ -46,7 +47,9 @@ export default async function check(argv: string[]): Promise<number> {
     return 2;
   }
   const sounds = soundsDir(flags);
-  const r = await loadPlan(target, { soundsDir: sounds });
+  const loaded = await loadPlan(target, { soundsDir: sounds });
+  // The `say:` texts are rendered as the daemon would: one the voice cannot say is an error here too.
+  const r = loaded.ok ? await new Speaker(speechDir(process.env, true)).renderPlan(loaded.plan) : loaded;
   if (!r.ok) {
     process.stderr.write(r.errors.map(formatError).join('\n') + '\n');
     return 1;

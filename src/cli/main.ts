@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   web: { summary: 'web --plan <file|dir>          the manager\'s page alone (accueil run serves it too)', load: async () => require('./web') },
   user: { summary: 'user add|passwd|remove NAME [--role manager|admin] | list   accounts of the page', load: async () => require('./user') },
   audit: { summary: 'audit [--json] [--user NAME]   changes made from the page', load: async () => require('./audit') },
+  sound: { summary: 'sound import FILE --name NAME [--replace] | list [--json]   [--plan P] [--sounds D]   the practice\'s audio', load: async () => require('./sound') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 

@@ -45,6 +45,11 @@ export interface DaemonOptions {
   messages?: MessageKeeper;
   /** Every line's device state as Asterisk reports it (metrics). */
   onLineState?: (line: string, state: string) => void;
+  /** Texts with calendar placeholders: their media for a call (src/announce), and rendering before a play. */
+  speech?: {
+    mediaAt: (text: string, plan: Plan, calendar: string | undefined, at: number) => string;
+    prepare: (media: string[]) => Promise<unknown>;
+  };
   now?: () => number;
 }
 
@@ -72,6 +77,7 @@ export class Daemon {
         onIncoming: (call) => this.onIncoming(call),
         onEvent: (callId, event) => this.onEvent(callId, event),
         onFinished: (callId) => this.onFinished(callId),
+        ...(options.speech ? { prepareMedia: options.speech.prepare } : {}),
       },
       options.log,
       this.now,
@@ -176,7 +182,11 @@ export class Daemon {
       return;
     }
     log.info({ callId: call.callId, step: 'incoming', called: call.called, caller: call.caller, planVersion: plan.version }, `incoming call to ${call.called} from ${call.caller || 'unknown'}`);
-    const step = startCall({ callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now() }, isOpenFor(plan));
+    const speech = this.options.speech;
+    const step = startCall(
+      { callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now(), ...(speech ? { speech: (text, cal, at) => speech.mediaAt(text, plan, cal, at) } : {}) },
+      isOpenFor(plan),
+    );
     this.apply(call.callId, step.state, step.actions);
   }
 
@@ -193,7 +203,8 @@ export class Daemon {
     const snapshot = parseSnapshot(orphan.saved);
     if (typeof snapshot === 'string') return `unreadable call state: ${snapshot}`;
     if (this.states.has(snapshot.callId)) return `call ${snapshot.callId} is already held`;
-    const resumed = resumeCall(snapshot, plan, this.now());
+    const speech = this.options.speech;
+    const resumed = resumeCall(snapshot, plan, this.now(), speech ? (text, cal, at) => speech.mediaAt(text, plan, cal, at) : undefined);
     if (typeof resumed === 'string') return resumed;
     const callId = snapshot.callId;
     return {

@@ -8,13 +8,15 @@ import { EventEmitter } from 'events';
 import type { Logger } from 'pino';
 import { summariseDiff } from '../plan/diff';
 import type { Plan } from '../plan/types';
-import { watchPlan, type PlanEvent, type PlanWatcher } from '../plan/watch';
+import { watchPlan, type PlanEvent, type PlanWatcher, type WatchOptions } from '../plan/watch';
 
 export interface PlanHolderOptions {
   soundsDir: string;
   debounceMs?: number;
   /** Read the plan on a worker thread (see plan/offThread.ts). */
   offThread?: boolean;
+  /** Before a valid plan is put in force (render its texts); may refuse it. */
+  finish?: WatchOptions['finish'];
 }
 
 /** Emits 'changed' (plan: Plan, previous: Plan) after a reload put a new plan in force. */

@@ -122,6 +122,11 @@ export interface CallContext {
   rrMemory?: Readonly<Record<string, string>>;
   /** Upper bounds on the call's life in the daemon's hands; defaults in flow/limits.ts. */
   limits?: Partial<CallLimits>;
+  /**
+   * The media that says a `say:` text with calendar placeholders at `at`, for the call's
+   * calendar (a pure naming; the executor renders it). Absent: such texts are skipped.
+   */
+  speech?: (text: string, calendar: string | undefined, at: number) => string;
 }
 
 export interface CallLimits {

@@ -11,7 +11,7 @@
 // Pure, like the rest of the interpreter: the snapshot is plain JSON data.
 
 import type { Destination, Plan } from '../plan/types';
-import type { CallerId } from './contract';
+import type { CallContext, CallerId } from './contract';
 import { DEFAULT_LIMITS, PROMPTS } from './limits';
 import { holdAudio } from './group';
 import { lifeTimerId, onLineFailed } from './line';
@@ -153,7 +153,7 @@ export interface Resumed extends Step {
  * The call of a snapshot, picked up at `now` with `plan` (the plan in force; the
  * call's own version if it is the same). A string says why it cannot be resumed.
  */
-export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Resumed | string {
+export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number, speech?: CallContext['speech']): Resumed | string {
   const p = snapshot.phase;
   if (p.kind === 'other') return `the call was in ${p.name}: it cannot be picked up halfway`;
   if (p.kind === 'voicemail' && p.sub === 'recording' && p.recordingId === undefined) return `the call was in voicemail ${p.box} (${p.sub}): it cannot be picked up halfway`;
@@ -163,7 +163,7 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number): Res
   if (p.kind === 'voicemail' && !plan.voicemail[p.box]) return `voicemail box ${p.box} is not in plan ${plan.version}`;
 
   const base = initialState(
-    { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, now: snapshot.arrivedAt },
+    { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, now: snapshot.arrivedAt, ...(speech ? { speech } : {}) },
     {
       numberKey: snapshot.numberKey,
       callerId: snapshot.callerId,

@@ -136,7 +136,13 @@ export class Tx {
   /** Media of a named announcement; an unknown name (the loader should prevent it) plays the plan's file of that name. */
   announcementMedia(name: string): string[] {
     const a = this.plan.announcements[name];
-    return a ? a.sounds.map((s) => s.media) : [`accueil/${name}`];
+    if (!a) return [`accueil/${name}`];
+    const speech = this.s.ctx.speech;
+    const calendar = this.s.numberKey === undefined ? undefined : this.plan.numbers[this.s.numberKey]?.calendar;
+    // A text with placeholders is said as the calendar stands now; a text not rendered ("") is skipped.
+    return a.sounds
+      .map((s) => (s.say && s.say.placeholders.length > 0 ? speech?.(s.say.text, calendar, this.now) ?? '' : s.media))
+      .filter((m) => m !== '');
   }
 
   elapsed(from: number): string {

@@ -8,6 +8,8 @@ import type {
   Announcement, Calendar, CalendarException, CalendarOverride, Destination, Group, HolidayRule, Interval, Line, Menu,
   HistorySettings, MissedNotice, NotifyTargets, Plan, PublicNumber, Sound, Strategy, Trunk, VoicemailBox, WeeklyHours,
 } from './types';
+import { SPEECH_LANGUAGES } from './types';
+import { parseSay, sayAnnouncementName } from './say';
 import type { PlanError } from './errors';
 import type { Pos, Positions } from './yamlTree';
 import { pointer } from './yamlTree';
@@ -119,6 +121,13 @@ export class Builder {
   /** A sound reference → the name of an announcement (creating an implicit one for a bare sound). */
   private soundRef(ptr: string): string | undefined {
     const v = this.value(ptr);
+    if (isObj(v)) {
+      const spoken = this.saySound(ptr, v);
+      if (!spoken) return undefined;
+      const name = sayAnnouncementName(spoken.say!.text);
+      this.announcements[name] ??= { name, sounds: [spoken] };
+      return name;
+    }
     if (!isStr(v) || v === '') return undefined;
     if (this.explicitAnnouncements.has(v)) return v;
     const r = resolveSound(v, this.sounds, this.explicitAnnouncements);
@@ -139,6 +148,30 @@ export class Builder {
     return bad === undefined;
   }
 
+  /** `{ say: "text" }` → a sound to synthesise (rendered later by src/announce); undefined when wrong (reported). */
+  private saySound(ptr: string, o: Obj): Sound | undefined {
+    if (!isStr(o.say) || o.say === '') return undefined; // shape errors come from the schema
+    const r = parseSay(o.say, this.language);
+    if (!r.ok) {
+      this.error(`${ptr}/say`, r.why);
+      return undefined;
+    }
+    const p = this.pos(`${ptr}/say`);
+    return { media: '', name: `say:${JSON.stringify(r.text.length > 40 ? `${r.text.slice(0, 39)}…` : r.text)}`, say: { text: r.text, language: this.language, placeholders: r.placeholders, at: { file: p.file, line: p.line, col: p.col }, field: this.field(`${ptr}/say`) } };
+  }
+
+  private language = 'fr';
+
+  private readLanguage(): string {
+    const v = this.value('/language');
+    if (!isStr(v)) return 'fr';
+    if (!(SPEECH_LANGUAGES as readonly string[]).includes(v)) {
+      this.error('/language', `found "${v}", expected one of ${SPEECH_LANGUAGES.join(', ')} (the languages of the offline voice)`);
+      return 'fr';
+    }
+    return v;
+  }
+
   // ── sections ────────────────────────────────────────────────────────────────
 
   build(): PlanWithoutVersion {
@@ -148,6 +181,7 @@ export class Builder {
     const timezone = this.timezone('/timezone', 'Europe/Paris');
     const country = this.country();
     this.country_ = country;
+    this.language = this.readLanguage();
     this.buildAnnouncements();
     const lines = this.buildLines();
     this.trunks = buildTrunks(this.site);
@@ -158,7 +192,7 @@ export class Builder {
     const numbers = this.buildNumbers(country);
     const def = this.root.default !== undefined ? this.destination('/default') : undefined;
     const plan: PlanWithoutVersion = {
-      timezone, country, lines, calendars, numbers, groups, menus, voicemail,
+      timezone, country, language: this.language, lines, calendars, numbers, groups, menus, voicemail,
       announcements: this.announcements,
       ...(def ? { default: def } : {}),
       ...(isObj(this.root.history) ? { history: this.buildHistory() } : {}),
@@ -210,9 +244,14 @@ export class Builder {
     for (const [name, v] of Object.entries(section)) {
       const ptr = pointer('/announcements', name);
       if (name.startsWith('asterisk:')) this.error(ptr, 'an announcement name cannot start with "asterisk:"', true);
-      const items = isStr(v) ? [{ ptr, ref: v }] : Array.isArray(v) ? v.map((ref, i) => ({ ptr: pointer(ptr, i), ref })) : [];
+      const items = isStr(v) || isObj(v) ? [{ ptr, ref: v }] : Array.isArray(v) ? v.map((ref, i) => ({ ptr: pointer(ptr, i), ref })) : [];
       const sounds: Sound[] = [];
       for (const { ptr: p, ref } of items) {
+        if (isObj(ref)) {
+          const spoken = this.saySound(p, ref);
+          if (spoken) sounds.push(spoken);
+          continue;
+        }
         if (!isStr(ref) || ref === '') continue;
         // An announcement is made of sounds, not of other announcements: no nesting, no loops.
         if (this.explicitAnnouncements.has(ref) && !this.sounds.names.has(ref)) {

@@ -38,6 +38,13 @@ export const planSchema: Schema = {
       description: 'Country used to read numbers written without +country code (default FR).',
       examples: ['FR'],
     },
+    language: {
+      type: 'string',
+      enum: ['fr', 'en', 'de', 'es', 'it'],
+      title: 'a language',
+      description: 'Language of the {say: "…"} texts, spoken offline (default fr; calendar placeholders are French only).',
+      examples: ['fr'],
+    },
     lines: {
       type: 'object',
       description: 'The phones: name → Asterisk endpoint.',
@@ -78,9 +85,12 @@ export const planSchema: Schema = {
       description: 'Named announcements: name → one sound or a list of sounds played in order.',
       additionalProperties: {
         title: 'a sound or a list of sounds',
-        type: ['string', 'array'],
+        type: ['string', 'array', 'object'],
         items: { $ref: '#/$defs/sound' },
         minItems: 1,
+        properties: { say: { $ref: '#/$defs/say' } },
+        required: ['say'],
+        additionalProperties: false,
       },
     },
     default: { $ref: '#/$defs/destination', description: 'Where a call to a number not listed in `numbers` goes (default: a polite announcement, then hang up).' },
@@ -117,11 +127,21 @@ export const planSchema: Schema = {
     date: { title: 'a date', type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date YYYY-MM-DD.', examples: ['2026-12-24'] },
     sound: {
       title: 'a sound',
+      type: ['string', 'object'],
+      minLength: 1,
+      properties: { say: { $ref: '#/$defs/say' } },
+      required: ['say'],
+      additionalProperties: false,
+      description:
+        'The name of an announcement, or of a file of the sounds folder without extension ("bienvenue-dr-martin"), or "asterisk:<prompt>" for a sound that comes with Asterisk, or {say: "text"} spoken by the offline voice (placeholders {reopen}, {hours_today}, {hours_week}, {closure}).',
+      examples: ['bienvenue', { say: 'Le cabinet est fermé. Nous rouvrons {reopen}.' }],
+    },
+    say: {
+      title: 'a text to speak',
       type: 'string',
       minLength: 1,
-      description:
-        'The name of an announcement, or of a file of the sounds folder without extension ("bienvenue-dr-martin"), or "asterisk:<prompt>" for a sound that comes with Asterisk.',
-      examples: ['bienvenue'],
+      description: 'Spoken by the offline voice in the plan\'s language; {reopen}, {hours_today}, {hours_week}, {closure} are filled from the number\'s calendar at call time (French).',
+      examples: ['Le cabinet est fermé. Nous rouvrons {reopen}.'],
     },
     destination: {
       title: 'a destination',

@@ -16,6 +16,8 @@ export interface Plan {
   timezone: string;
   /** ISO 3166 country used to read national phone numbers (default FR). */
   country: string;
+  /** Language of the `say:` texts, one of SPEECH_LANGUAGES (default "fr"; absent in plans built by hand = "fr"). */
+  language?: string;
   lines: Record<string, Line>;
   calendars: Record<string, Calendar>;
   /** Keyed by the E.164 form of the public number, e.g. "+33142000001". */
@@ -73,6 +75,30 @@ export interface Sound {
   media: string;
   /** The name as written in the plan, for journals. */
   name: string;
+  /**
+   * A text to speak (`{ say: "…" }`): `media` is "" until src/announce renders it (static
+   * text) or the call renders it (text with calendar placeholders such as "{reopen}").
+   */
+  say?: SpokenText;
+}
+
+/** Placeholders a `say:` text may hold, filled from the number's calendar at call time. */
+export const SAY_PLACEHOLDERS = ['reopen', 'hours_today', 'hours_week', 'closure'] as const;
+export type SayPlaceholder = (typeof SAY_PLACEHOLDERS)[number];
+
+/** Languages a `say:` text may be written in (SVOX Pico's voices; placeholders are French only). */
+export const SPEECH_LANGUAGES = ['fr', 'en', 'de', 'es', 'it'] as const;
+
+export interface SpokenText {
+  /** As written, whitespace collapsed. */
+  text: string;
+  language: string;
+  /** The placeholders used, in order of appearance; empty = static text, rendered at load. */
+  placeholders: SayPlaceholder[];
+  /** Where the text was written, for "cannot be synthesised" errors. */
+  at: SourceRef;
+  /** The field as the plan's errors name it: `numbers["+33 1 42 00 00 01"].greeting.say`. */
+  field: string;
 }
 
 export interface Announcement {

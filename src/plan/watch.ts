@@ -22,6 +22,11 @@ export interface WatchOptions extends LoadOptions {
   debounceMs?: number;
   /** Read and check the plan on a worker thread (the daemon: a hostile file must not stall the calls in progress). */
   offThread?: boolean | OffThreadOptions;
+  /**
+   * Run on a valid plan before it is put in force (src/announce renders its texts): may
+   * refuse it with errors, like the checks here. The plan in force stays until it resolves.
+   */
+  finish?: (plan: Plan) => Promise<{ ok: true; plan: Plan } | { ok: false; errors: PlanError[] }>;
 }
 
 export interface PlanWatcher {
@@ -43,8 +48,12 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
   let running: Promise<PlanEvent | undefined> = Promise.resolve(undefined);
 
   const loadOnce = async (): Promise<PlanEvent | undefined> => {
-    const r = reader ? await reader.load(planPath, opts) : await loadPlan(planPath, opts);
+    const loaded = reader ? await reader.load(planPath, opts) : await loadPlan(planPath, opts);
     if (closed) return undefined;
+    if (loaded.ok && current && loaded.plan.version === current.version && !lastWasRejected) return undefined; // touched, not changed
+    const finished = loaded.ok && opts.finish ? await opts.finish(loaded.plan) : undefined;
+    if (closed) return undefined;
+    const r = !finished || !loaded.ok ? loaded : finished.ok ? { ...loaded, plan: finished.plan } : { ok: false as const, errors: finished.errors };
     let event: PlanEvent | undefined;
     if (r.ok) {
       if (current && r.plan.version === current.version && !lastWasRejected) return undefined; // touched, not changed

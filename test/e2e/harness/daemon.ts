@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO, ariSettings, sandboxSettings } from './sandbox';
+import { REPO, ariSettings, sandboxSettings, sandboxSpeechDir } from './sandbox';
 import { HistoryStore, type StoredCall } from '../../../src/history/store';
 import { openHistoryDb } from '../../../src/history/db';
 
@@ -61,6 +61,7 @@ export class DaemonProcess {
       ...base,
       ACCUEIL_LOG_FORMAT: 'json',
       ACCUEIL_HTTP_PORT: 'off',
+      ...(this.how.readme ? {} : { ACCUEIL_SPEECH_DIR: sandboxSpeechDir() }),
       ACCUEIL_VOICEMAIL_DIR: this.voicemailDir,
       ...this.env,
       ACCUEIL_DATA_DIR: this.dataDir,

@@ -76,6 +76,13 @@ export function sandboxRecordingsDir(): string {
   return path.join(root, 'var/spool/asterisk/recording');
 }
 
+/** Where the daemon writes rendered speech so that the sandbox Asterisk plays it as `accueil-say/<hash>`. */
+export function sandboxSpeechDir(): string {
+  const base = process.env.ACCUEIL_SANDBOX_DIR ?? '/var/cache/accueil/sandbox';
+  const root = fs.readFileSync(path.join(base, 'state', 'root'), 'utf8').trim();
+  return path.join(root, 'usr/share/asterisk/sounds/accueil-say');
+}
+
 /**
  * Asterisk's own log (notices, warnings, verbose 3) written since `sinceMs`:
  * evidence ARI has no event for, like music on hold. The log outlives sandbox

@@ -294,7 +294,7 @@ describe('compose.yaml', () => {
       const targets = (services[name]!.volumes ?? []).map((v) => interpolateDefault(v)?.split(':')[1]);
       for (const volume of declaredVolumes(dockerfile)) expect(targets).toContain(volume);
     }
-    expect(declaredVolumes(accueilDockerfile)).toEqual(['/var/lib/accueil/voicemail', '/var/lib/accueil/history']);
+    expect(declaredVolumes(accueilDockerfile)).toEqual(['/var/lib/accueil/voicemail', '/var/lib/accueil/history', '/var/lib/accueil/speech']);
   });
 
   test('the daemon reaches ARI only on the internal network, on the address inside its subnet', () => {

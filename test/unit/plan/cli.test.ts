@@ -42,6 +42,20 @@ describe('accueil check', () => {
     expect(lines.length).toBeGreaterThan(5);
     for (const l of lines) expect(l).toMatch(/^\S*config\/plan\.yaml:\d+:\d+: .+ not found: the sounds folder ".*nowhere" does not exist$/);
   });
+  it('refuses a say: text the voice cannot say, at its FILE:LINE:COL (the texts are synthesised)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-check-'));
+    const file = path.join(dir, 'plan.yaml');
+    fs.writeFileSync(file, 'lines:\n  a: { endpoint: PJSIP/a }\nnumbers:\n  "+33 1 42 00 00 01":\n    name: X\n    open: { line: a, then: { announcement: { say: "Rappelez ☎" }, then: hangup } }\n');
+    try {
+      const r = await run(check, [file, '--sounds', path.join(root, 'sounds')]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`${file}:6:51: numbers["+33 1 42 00 00 01"].open.then.announcement.say: cannot be synthesised: the character "☎" (U+260E) cannot be spoken; expected letters, digits and punctuation\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('exits 2 on bad usage', async () => {
     expect((await run(check, [])).code).toBe(2);
     expect((await run(check, ['a', 'b'])).code).toBe(2);
