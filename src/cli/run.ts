@@ -11,6 +11,7 @@ import { startHistory } from '../daemon/history';
 import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
 import { PlanHolder } from '../daemon/plan-holder';
+import { HistoryCalls } from '../web/history-port';
 import { startManagerPage } from '../web';
 import { flag, readFlags, soundsDir, UsageError } from './args';
 import { Speaker, speechDir } from '../announce';
@@ -153,7 +154,7 @@ export default async function run(argv: string[]): Promise<number> {
 
   // The manager's page (issue 15), when accounts are configured; it shares the plan holder.
   const web = process.env.ACCUEIL_USERS_FILE
-    ? await startManagerPage({ planPath, soundsDir: soundsDir(args), plans, log, onVoicemailChanged: (box) => void messages.refreshLamps(box) })
+    ? await startManagerPage({ planPath, soundsDir: soundsDir(args), plans, log, ...(history ? { ports: { calls: new HistoryCalls(() => history.store) } } : {}), onVoicemailChanged: (box) => void messages.refreshLamps(box) })
     : undefined;
   if (!web) log.info({ event: 'web.off' }, "manager's page off (ACCUEIL_USERS_FILE not set; see docs/web.md)");
   if (web && 'error' in web) log.error({ event: 'web.refused', error: web.error }, `manager's page not started: ${web.error}`);

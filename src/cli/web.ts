@@ -4,7 +4,11 @@
 
 import { makeLogger } from '../daemon/logger';
 import { PlanHolder } from '../daemon/plan-holder';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { DB_FILE, dataDir, HistoryStore, openHistoryDb } from '../history';
 import { startManagerPage } from '../web';
+import { HistoryCalls } from '../web/history-port';
 import { flag, readFlags, soundsDir, UsageError } from './args';
 
 const USAGE = 'usage: accueil web --plan <file|dir> [--sounds DIR]   (ACCUEIL_USERS_FILE, ACCUEIL_WEB_HOST, ACCUEIL_WEB_PORT)';
@@ -31,7 +35,13 @@ export default async function web(argv: string[]): Promise<number> {
     await plans.stop();
     return 1;
   }
-  const page = await startManagerPage({ planPath, soundsDir: sounds, plans, log });
+  // The call history, read-only, once the daemon has written one (ACCUEIL_DATA_DIR).
+  let store: HistoryStore | undefined;
+  const history = (): HistoryStore | undefined => {
+    if (!store && existsSync(path.join(dataDir(), DB_FILE))) store = new HistoryStore(openHistoryDb(dataDir(), { readonly: true }), plans.current?.timezone);
+    return store;
+  };
+  const page = await startManagerPage({ planPath, soundsDir: sounds, plans, log, ports: { calls: new HistoryCalls(history) } });
   if ('error' in page) {
     process.stderr.write(`accueil web: ${page.error}\n`);
     await plans.stop();

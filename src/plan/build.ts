@@ -157,7 +157,7 @@ export class Builder {
       return undefined;
     }
     const p = this.pos(`${ptr}/say`);
-    return { media: '', name: `say:${JSON.stringify(r.text.length > 40 ? `${r.text.slice(0, 39)}…` : r.text)}`, say: { text: r.text, language: this.language, placeholders: r.placeholders, at: { file: p.file, line: p.line, col: p.col }, field: this.field(`${ptr}/say`) } };
+    return { media: '', name: `say:${JSON.stringify(r.text.length > 40 ? `${r.text.slice(0, 39)}…` : r.text)}`, say: { text: r.text, language: this.language, placeholders: r.placeholders, at: { file: p.file, line: p.line, col: p.col }, field: this.field(`${ptr}/say`), pointer: `${ptr}/say` } };
   }
 
   private language = 'fr';

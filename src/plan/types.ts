@@ -99,6 +99,8 @@ export interface SpokenText {
   at: SourceRef;
   /** The field as the plan's errors name it: `numbers["+33 1 42 00 00 01"].greeting.say`. */
   field: string;
+  /** The same as a JSON pointer into the plan (`/numbers/+33 1 42 00 00 01/greeting/say`): where an edit changes it. */
+  pointer?: string;
 }
 
 export interface Announcement {

@@ -9,6 +9,7 @@ import type { PlanSource } from './context';
 import type { Ports } from './ports';
 import { accountsReady, startWeb, webAddress, type RunningWeb } from './server';
 import { SoxImport } from './sound-import';
+import { SpokenTexts } from './announce-port';
 
 export { webAddress, accountsReady, DEFAULT_WEB_HOST, DEFAULT_WEB_PORT } from './server';
 export type { Ports } from './ports';
@@ -33,6 +34,7 @@ export async function startManagerPage(opts: WebOptions): Promise<RunningWeb | {
   const now = (): number => Date.now();
   const ports: Ports = { ...(opts.ports ?? {}) };
   if (!ports.soundImport && (await SoxImport.available())) ports.soundImport = new SoxImport(opts.soundsDir);
+  ports.texts ??= new SpokenTexts();
   try {
     const web = await startWeb({
       planPath: opts.planPath,

@@ -8,6 +8,8 @@ import type { Plan } from '../plan/types';
 export interface AnnouncementTexts {
   /** The text an announcement says, if it is a text announcement. */
   textOf(plan: Plan, announcement: string): string | undefined;
+  /** Why the voice cannot say `text` (shown beside the field, nothing written); undefined = it can. */
+  problem?(text: string): string | undefined;
   /** The plan edits that make `announcement` say `text` (checked and written like any other edit). */
   editsFor(plan: Plan, announcement: string, text: string): PlanEdit[];
 }

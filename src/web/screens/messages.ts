@@ -110,6 +110,8 @@ export function messagesRoutes(app: Hono<Env>, deps: WebDeps): void {
     if (!texts || !plan.announcements[name]) return c.text('Pas encore disponible.', 404);
     if (!announcementUses(plan, scopeOf(c.get('session'), plan)).has(name)) return c.text('Cette annonce ne vous est pas confiée.', 403);
     const form = c.get('form');
+    const unspeakable = texts.problem?.(form.text ?? '');
+    if (unspeakable) return c.html(messagesScreen(deps, c.get('session'), plan, { alert: `Texte refusé : ${unspeakable} Rien n'a été enregistré.` }), 422);
     const r = await applyPlanEdit(deps, c.get('session'), `text of ${name}`, form.version ?? '', texts.editsFor(plan, name, form.text ?? ''));
     if (r.ok) return c.redirect(`/messages?ok=${encodeURIComponent('Texte enregistré.')}#ann-${name}`, 303);
     return c.html(messagesScreen(deps, c.get('session'), plan, { alert: `${r.alert} ${Object.values(r.fields).join(' ; ')}` }), r.status);
