@@ -9,6 +9,18 @@ const SCHEMA_ID = 'https://accueil.invalid/schema/plan.json';
 
 const duration = (description: string, example: string): Schema => ({ $ref: '#/$defs/duration', description, examples: [example] });
 const sound = (description: string): Schema => ({ $ref: '#/$defs/sound', description });
+/** E-mail and webhook targets: a voicemail box's `notify`, a number's `missed.notify` (plan/guards.ts checks the webhook). */
+const notifyTargets = (description: string, when: string): Schema => ({
+  type: 'object',
+  additionalProperties: false,
+  description,
+  properties: {
+    email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
+    webhook: { type: 'string', description: `An https URL called (POST, JSON) ${when}; not a loopback, private or link-local address.` },
+    allow_http: { type: 'boolean', description: 'Allow a plain http webhook (default false).' },
+    allow_private: { type: 'boolean', description: 'Allow a webhook on a loopback, private or link-local address (default false).' },
+  },
+});
 
 const destinationProperties: Schema = {
   group: { type: 'string', description: 'Ring the lines of this group (see `groups`).' },
@@ -250,17 +262,7 @@ export const planSchema: Schema = {
           required: ['notify'],
           description: 'Tell somebody about the missed calls of this number (hung up unanswered during opening hours, no message left).',
           properties: {
-            notify: {
-              type: 'object',
-              additionalProperties: false,
-              description: 'Who is told: e-mail and/or webhook.',
-              properties: {
-                email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
-                webhook: { type: 'string', description: 'An https URL called (POST, JSON) with each notice; not a loopback, private or link-local address.' },
-                allow_http: { type: 'boolean', description: 'Allow a plain http webhook (default false).' },
-                allow_private: { type: 'boolean', description: 'Allow a webhook on a loopback, private or link-local address (default false).' },
-              },
-            },
+            notify: notifyTargets('Who is told: e-mail and/or webhook.', 'with each notice'),
             batch: duration('Missed calls within this time go in one notice (default 5m).', '5m'),
           },
         },
@@ -321,17 +323,7 @@ export const planSchema: Schema = {
         max_length: duration('Longest message (default 2m).', '2m'),
         min_length: duration('Shorter messages are discarded (default 2s).', '2s'),
         silence: duration('End the message after this much silence (default: no silence detection).', '5s'),
-        notify: {
-          type: 'object',
-          additionalProperties: false,
-          description: 'Who is told about a new message.',
-          properties: {
-            email: { type: ['string', 'array'], items: { type: 'string' }, description: 'One address or a list.' },
-            webhook: { type: 'string', description: 'An https URL called (POST) for each new message; not a loopback, private or link-local address.' },
-            allow_http: { type: 'boolean', description: 'Allow a plain http webhook (default false).' },
-            allow_private: { type: 'boolean', description: 'Allow a webhook on a loopback, private or link-local address (default false).' },
-          },
-        },
+        notify: notifyTargets('Who is told about a new message.', 'for each new message'),
       },
     },
   },
