@@ -150,7 +150,10 @@ describe("the manager's page in Chromium", () => {
       const callId = await waitFor('the call in the journal', () => daemon.callIds().pop());
       await daemon.waitForLine((l) => l.callId === callId && l.step === 'outcome', 20000);
       expect(daemon.journal(callId).find((l) => l.step === 'calendar')?.reason).toMatch(/^closed: override "Fermeture exceptionnelle"/);
-      expect(observer.played()).toContain('sound:accueil/ferme-dr-martin');
+      // The closed announcement of the reference plan is a say: text, rendered for this instant.
+      const said = daemon.lines.filter((l) => l.event === 'speech.play').map((l) => String(l.words));
+      expect(said.some((w) => w.startsWith('Le cabinet du docteur Martin est fermé. Nous rouvrons'))).toBe(true);
+      expect(observer.played().filter((m) => m.startsWith('sound:accueil-say/')).length).toBeGreaterThan(0);
     } finally {
       observer.stop();
     }
@@ -254,13 +257,54 @@ describe("the manager's page in Chromium", () => {
     expect(await store.listMessages({ box: 'dr-martin' })).toEqual([]);
   });
 
-  test('the messages with their players, the calls screen waiting for the call history', async () => {
+  test('the messages with their players; a greeting\'s text changed: the next call says the new text, an unspeakable one is refused', async () => {
     await open('/messages');
     await expect(page.locator('#ann-bienvenue-dr-martin audio').getAttribute('src')).resolves.toBe('/sons/bienvenue-dr-martin.wav');
     expect((await page.request.get(`${BASE}/sons/bienvenue-dr-martin.wav`)).headers()['content-type']).toBe('audio/wav');
     await shot('messages', false);
+
+    // A text the voice cannot say: refused beside the form, nothing written.
+    const before = fs.readFileSync(planFile, 'utf8');
+    let card = page.locator('#ann-bienvenue-dr-martin');
+    await card.locator('summary', { hasText: 'Changer le texte' }).click();
+    await card.locator('textarea[name=text]').fill('🙂🙂');
+    expect((await submit(() => card.getByRole('button', { name: 'Enregistrer le texte' }).click())).status()).toBe(422);
+    await expect(page.locator('[role=alert]').first().textContent()).resolves.toContain('ne peut pas être lu');
+    expect(fs.readFileSync(planFile, 'utf8')).toBe(before);
+
+    // The greeting becomes a text: one line added to the plan, the daemon reloads and renders it.
+    const loadsBefore = daemon.lines.filter((l) => l.event === 'plan.loaded').length;
+    card = page.locator('#ann-bienvenue-dr-martin');
+    await card.locator('summary', { hasText: 'Changer le texte' }).click();
+    await card.locator('textarea[name=text]').fill('Cabinet du docteur Martin, bonjour.');
+    expect((await submit(() => card.getByRole('button', { name: 'Enregistrer le texte' }).click())).status()).toBe(303);
+    const changed = changedLines(before, fs.readFileSync(planFile, 'utf8'));
+    expect(changed.removed).toEqual([]);
+    expect(changed.added.join('\n')).toContain('bienvenue-dr-martin');
+    expect(changed.added.join('\n')).toContain('Cabinet du docteur Martin, bonjour.');
+    await waitFor('the plan reloaded', () => daemon.lines.filter((l) => l.event === 'plan.loaded').length > loadsBefore || undefined);
+
+    const observer = new AriObserver();
+    await observer.start();
+    try {
+      await new Caller('0142000001', { holdMs: 4000 }).result();
+      await waitFor('the greeting played', () => observer.played().find((m) => m.startsWith('sound:accueil-say/')));
+      expect(observer.played()).not.toContain('sound:accueil/bienvenue-dr-martin');
+      expect(daemon.lines.filter((l) => l.event === 'speech.play').map((l) => l.words)).toContain('Cabinet du docteur Martin, bonjour.');
+    } finally {
+      observer.stop();
+    }
+  });
+
+  test('the calls screen: today\'s calls of the manager\'s numbers, from the call history', async () => {
+    const callId = daemon.callIds().pop()!;
+    await waitFor('the last call in the history', () => daemon.calls().find((c) => c.callId === callId), 15_000);
     await open('/appels');
-    await expect(page.locator('main').textContent()).resolves.toContain('Pas encore disponible');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).not.toContain('Pas encore disponible');
+    const today = Number(/Tous les appels d'aujourd'hui \((\d+)\)/.exec(main)?.[1]);
+    expect(today).toBe(daemon.calls().filter((c) => c.number === '+33142000001' || c.number === '+33142000002').length);
+    expect(today).toBeGreaterThanOrEqual(2);
     await shot('appels');
   });
 
@@ -270,6 +314,7 @@ describe("the manager's page in Chromium", () => {
     expect(out).toContain('marie  reopen dr-martin');
     expect(out).toContain('marie  add exception to dr-martin');
     expect(out).toContain('marie  voicemail heard');
+    expect(out).toContain('marie  text of bienvenue-dr-martin');
     expect(out).toMatch(/calendars\.dr-martin\.override: \(absent\) → \{"state":"closed"/);
   });
 
