@@ -46,7 +46,10 @@ unit_in_image() {
 }
 if [ "$(cat "$work/node_modules.key" 2>/dev/null)" != "$key" ]; then
   say "npm ci with the image's npm (Node $node_version) for the unit suite"
-  unit_in_image npm ci --no-audit --no-fund >&2 || { say "npm ci in the image failed"; exit 1; }
+  # The dev dependencies include a native addon (better-sqlite3) and the final image has no
+  # compiler (it is built in the Dockerfile's toolchain stage): this throwaway layer gets one.
+  unit_in_image bash -c 'command -v make >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 make g++ >/dev/null; } && npm ci --no-audit --no-fund' >&2 \
+    || { say "npm ci in the image failed"; exit 1; }
   echo "$key" > "$work/node_modules.key"
 fi
 say "unit suite on the image's Node $node_version"
