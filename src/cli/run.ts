@@ -7,6 +7,7 @@ import { AriRecordings } from '../asterisk/recordings';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
+import { SpokenAnnouncements } from '../daemon/speech';
 import { startHistory } from '../daemon/history';
 import { startObservability } from '../daemon/observability';
 import { MessageKeeper } from '../daemon/messages';
@@ -14,10 +15,8 @@ import { PlanHolder } from '../daemon/plan-holder';
 import { HistoryCalls } from '../web/history-port';
 import { startManagerPage } from '../web';
 import { flag, readFlags, soundsDir, UsageError } from './args';
-import { Speaker, speechDir } from '../announce';
 
 /** Texts with placeholders are rendered ahead this often (and at every reload). */
-const PRERENDER_EVERY_MS = 15 * 60_000;
 
 const USAGE = 'usage: accueil run --plan <file|dir> [--sounds DIR]';
 
@@ -82,10 +81,9 @@ export default async function run(argv: string[]): Promise<number> {
   const app = process.env.ACCUEIL_APP ?? 'accueil';
 
   // --- spoken announcements (issue 13): texts rendered at load, placeholders ahead; docs/sounds.md
-  const speaker = new Speaker(speechDir());
-  const speechWaitMs = Number(process.env.ACCUEIL_SPEECH_WAIT_MS ?? 1500);
+  const spoken = new SpokenAnnouncements(log);
   // Read off the event loop: a hostile or huge plan file must not stall the calls in progress (issue 19).
-  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args), offThread: true, finish: (plan) => speaker.renderPlan(plan) }, log);
+  const plans = new PlanHolder(planPath, { soundsDir: soundsDir(args), offThread: true, finish: spoken.finish }, log);
   const first = await plans.start();
   if (!first) {
     process.stderr.write(`accueil run: the plan ${planPath} is not valid; nothing to serve (see the errors above)\n`);
@@ -107,31 +105,7 @@ export default async function run(argv: string[]): Promise<number> {
     await plans.stop();
     return 2;
   }
-  const prerender = (): void => {
-    const plan = plans.current;
-    if (!plan) return;
-    const t0 = Date.now();
-    void speaker.prerender(plan, t0).then((n) => {
-      if (n > 0) log.info({ event: 'speech.prerendered', count: n, ms: Date.now() - t0 }, `${n} calendar text${n === 1 ? '' : 's'} rendered ahead`);
-    });
-  };
-  prerender();
-  const prerenderTimer = setInterval(prerender, PRERENDER_EVERY_MS);
-  prerenderTimer.unref();
-  plans.on('changed', prerender);
-  const speech = {
-    mediaAt: speaker.mediaAt.bind(speaker),
-    prepare: async (media: string[]) => {
-      const t0 = Date.now();
-      const missing = await speaker.prepare(media, speechWaitMs);
-      for (const m of media) {
-        const words = speaker.wordsOf(m);
-        if (words !== undefined) log.info({ event: 'speech.play', media: m, words, waitedMs: Date.now() - t0 }, `saying "${words}"`);
-      }
-      if (missing.length > 0) log.warn({ event: 'speech.missing', media: missing, waitMs: speechWaitMs }, `speech not ready after ${speechWaitMs} ms: ${missing.join(', ')}`);
-    },
-  };
-  // --- end spoken announcements
+  const speech = spoken.start(plans);
   // Recordings come from Asterisk over ARI: no folder shared with Asterisk is needed.
   messages = new MessageKeeper(log, process.env, {
     recordings: new AriRecordings(connection),
@@ -168,7 +142,7 @@ export default async function run(argv: string[]): Promise<number> {
       void daemon.shutdown(Number(process.env.ACCUEIL_STOP_GRACE_MS ?? 10000)).then(async () => {
         connection.stop();
         if (web && !('error' in web)) await web.close();
-        clearInterval(prerenderTimer);
+        spoken.stop();
         await ops.close();
         await messages?.close();
         await history?.close();
