@@ -6,6 +6,7 @@ import * as path from 'path';
 import { REPO, ariSettings, sandboxSettings, sandboxSpeechDir } from './sandbox';
 import { HistoryStore, type StoredCall } from '../../../src/history/store';
 import { openHistoryDb } from '../../../src/history/db';
+import { followLines } from '../../support/child-lines';
 
 export interface JournalLine {
   level: number;
@@ -71,31 +72,16 @@ export class DaemonProcess {
       : [process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')]];
     const child = spawn(command, args, { cwd: REPO, env: this.startedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    let buffer = '';
-    const onData = (chunk: Buffer): void => {
-      buffer += String(chunk);
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        this.raw.push(line);
-        if (line.startsWith('{')) {
-          try {
-            this.lines.push(JSON.parse(line) as JournalLine);
-          } catch {
-            // not a journal line
-          }
+    this.exitPromise = followLines(child, (line) => {
+      this.raw.push(line);
+      if (line.startsWith('{')) {
+        try {
+          this.lines.push(JSON.parse(line) as JournalLine);
+        } catch {
+          // not a journal line
         }
       }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    this.exitPromise = new Promise((resolve) =>
-      child.on('exit', (code, signal) => {
-        this.exitCode = code ?? (signal ? 128 : 1);
-        resolve(this.exitCode);
-      }),
-    );
+    }).then((code) => (this.exitCode = code));
     return this;
   }
 

@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { followLines } from '../../support/child-lines';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 const IMAGES = path.join(REPO, 'scripts/images.sh');
@@ -124,23 +125,7 @@ export class Container {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
-    let buffer = '';
-    const onData = (chunk: Buffer): void => {
-      buffer += String(chunk);
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        this.output.push(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    this.exitPromise = new Promise((resolve) =>
-      child.on('exit', (code, signal) => {
-        this.exitCode = code ?? (signal ? 128 : 1);
-        resolve(this.exitCode);
-      }),
-    );
+    this.exitPromise = followLines(child, (line) => this.output.push(line)).then((code) => (this.exitCode = code));
     return this;
   }
 
