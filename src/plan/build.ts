@@ -19,6 +19,7 @@ import { formatTime, parseDate, parseDateTime, parseDays, parseInterval } from '
 import { isCountry, normaliseNumber } from './numbers';
 import { resolveSound, type SoundIndex } from './sounds';
 import { didYouMean } from './suggest';
+import { holidayRegionError, parseHolidayRegion } from '../calendar/holidays';
 import { checkGraph } from './graph';
 import { endpointProblem, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, musicClassProblem, textProblem, webhookProblem } from './guards';
 import { buildTrunks, externalDestination } from './trunks';
@@ -357,6 +358,8 @@ export class Builder {
     const region = isStr(v) ? v : isObj(v) && isStr(v.region) ? v.region : undefined;
     const rptr = isStr(v) ? ptr : `${ptr}/region`;
     if (region === undefined || region === 'none') return undefined;
+    // One parser for what the calendar accepts (FR-974 = FR-RE…); the rest only explains a refusal.
+    if (parseHolidayRegion(region)) return { region };
     const [country = '', state, ...rest] = region.split('-');
     const hd = new Holidays();
     const countries = Object.keys(hd.getCountries());
@@ -371,7 +374,8 @@ export class Builder {
         return undefined;
       }
     }
-    return { region };
+    this.error(rptr, holidayRegionError(region) ?? `found "${region}", expected a public-holiday region or "none"`);
+    return undefined;
   }
 
   private exceptions(ptr: string): CalendarException[] {
