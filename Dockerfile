@@ -22,6 +22,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/build.js ./scripts/
 RUN npm run build
 
 FROM toolchain AS deps

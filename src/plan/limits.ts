@@ -4,8 +4,8 @@
 
 /** Nesting of mappings and lists (the reference plan uses 6). */
 export const MAX_DEPTH = 64;
-/** Values in one file after aliases are expanded (the reference plan has about 300, a plan of 1,000 numbers 25,000). */
-export const MAX_NODES = 100_000;
+/** Values in one file after aliases are expanded (the reference plan has about 300, a plan of 10,000 numbers 250,000). */
+export const MAX_NODES = 500_000;
 /** Uses of aliases (`*name`) in one file, counted as they are expanded. */
 export const MAX_ALIAS_USES = 1_000;
 /** Errors reported for one plan: past these, the rest is noise caused by the first ones. */

@@ -16,6 +16,11 @@ export interface Pos {
 
 export type Positions = Map<string, Pos>;
 
+/** What the later checks need of positions: a merged plan answers it without one big map. */
+export interface PositionLookup {
+  get(ptr: string): Pos | undefined;
+}
+
 export interface ParsedFile {
   data: unknown;
   positions: Positions;
@@ -27,7 +32,8 @@ export interface ParsedFile {
 const MAX_SYNTAX_ERRORS = 5;
 
 export function pointer(parent: string, key: string | number): string {
-  return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const k = String(key);
+  return k.includes('~') || k.includes('/') ? `${parent}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` : `${parent}/${k}`;
 }
 
 export function parseYaml(file: string, text: string): ParsedFile {
@@ -89,7 +95,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
   };
   const convert = (node: unknown, path: string, keyPos?: { line: number; col: number }, depth = 0): unknown => {
     if (limitHit) return undefined;
-    if (++nodes > MAX_NODES) return refuse(node, `more than ${MAX_NODES} values (after expanding aliases); expected a plan of a few thousand`);
+    if (++nodes > MAX_NODES) return refuse(node, `more than ${MAX_NODES} values (after expanding aliases); expected a plan of at most about 20,000 numbers`);
     if (depth > MAX_DEPTH) return refuse(node, `nested more than ${MAX_DEPTH} levels deep (after expanding aliases); expected a plan of a few levels (sections, names, settings)`);
     if (isAlias(node)) {
       if (++aliasUses > MAX_ALIAS_USES) return refuse(node, `aliases are used more than ${MAX_ALIAS_USES} times (counting the aliases inside aliases); expected a few uses of "*name"`);

@@ -154,7 +154,10 @@ describe('the daemon image', () => {
     expect(imagesScript).toMatch(/build_image "\$DAEMON_IMAGE" Dockerfile "NODE_IMAGE=\$node"/);
     expect(steps.some((s) => s.op === 'RUN' && /npm run build/.test(s.args))).toBe(true);
     expect(steps.some((s) => s.op === 'RUN' && /npm ci --omit=dev/.test(s.args))).toBe(true);
-    expect(JSON.parse(read('package.json')).scripts.build).toMatch(/^tsc /);
+    // npm run build is tsc plus the precompiled validator (scripts/build.js), copied in before it runs.
+    expect(JSON.parse(read('package.json')).scripts.build).toBe('node scripts/build.js');
+    expect(read('scripts/build.js')).toContain("require.resolve('typescript/bin/tsc')");
+    expect(accueilDockerfile).toMatch(/COPY scripts\/build\.js \S+\nRUN npm run build/);
     // The final stage takes node_modules from the production-only stage.
     const final = accueilDockerfile.slice(accueilDockerfile.lastIndexOf('\nFROM '));
     expect(final).toMatch(/COPY --from=deps \S*node_modules/);
