@@ -3,7 +3,7 @@
 // then → …). Mirrors the flow interpreter's order without running it (no events, no
 // timers), so that `accueil explain` can describe a call before it happens.
 
-import { describe as destinationName } from '../flow/route';
+import { describe as destinationName } from '../flow/state';
 import { formatDuration } from '../plan/durations';
 import type { Destination, Plan, PublicNumber } from '../plan/types';
 

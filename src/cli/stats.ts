@@ -9,10 +9,11 @@ import { computeStats, type Figures, type Stats } from '../history/stats';
 import { HistoryStore } from '../history/store';
 import { flag, readFlags, UsageError } from './args';
 import { localZone } from './calls';
+import { formatTenths } from '../plan/durations';
 
 const USAGE = 'usage: accueil stats [--since DATE] [--json]   (default: the last 30 days)';
 
-const secs = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+const secs = (ms: number | null): string => (ms === null ? '-' : formatTenths(ms));
 
 function row(label: string, f: Figures): string[] {
   return [label, String(f.calls), `${f.answeredPct}%`, `${f.abandonedPct}%`, `${f.overflowedPct}%`, secs(f.waitMedianMs), secs(f.waitP90Ms), secs(f.longestWaitMs)];

@@ -14,9 +14,9 @@
 
 import type { ReleaseCause } from './contract';
 import type { Group } from '../plan/types';
-import { describe, goto } from './route';
-import { endCall } from './route';
-import type { Audio, Phase } from './state';
+import { endCall } from './end';
+import { rotate } from '../lines/rotate';
+import { describe, type Audio, type Phase } from './state';
 import { seconds, type Tx } from './tx';
 
 type GroupPhase = Extract<Phase, { kind: 'group' }>;
@@ -27,10 +27,7 @@ export function holdAudio(g: Group): Audio {
 
 /** The lines in the order a strategy tries them first (rrmemory: after the last line that answered this group). */
 export function lineOrder(g: Group, lastAnswered: string | undefined): string[] {
-  if (g.strategy !== 'rrmemory' || lastAnswered === undefined) return [...g.lines];
-  const i = g.lines.indexOf(lastAnswered);
-  if (i < 0) return [...g.lines];
-  return [...g.lines.slice(i + 1), ...g.lines.slice(0, i + 1)];
+  return g.strategy === 'rrmemory' ? rotate(g.lines, lastAnswered) : [...g.lines];
 }
 
 export function enterGroup(tx: Tx, name: string): void {
@@ -132,5 +129,5 @@ function overflow(tx: Tx, g: Group, reason: string, why: 'maxWait' | 'overflow')
   const to = describe(g.overflow);
   tx.journal('overflow', `group ${g.name}: ${reason}; overflow to ${to}`, { group: g.name, to });
   tx.s.overflowedTo.push(to);
-  goto(tx, g.overflow);
+  tx.goto(g.overflow);
 }

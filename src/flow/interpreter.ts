@@ -8,8 +8,9 @@ import { onGroupAttemptEnded, onGroupPlaybackFinished, onHoldMessageTimer, onMax
 import { bridgeTo, lifeTimerId, onLineFailed } from './line';
 import { onMenuDigit, onMenuPlaybackFinished, onMenuTimeout } from './menu';
 import { callerIdFor, normaliseNumber } from './numbers';
-import { describe, endCall, endWithSound, goto, onPlayingFinished } from './route';
-import { initialState, type CallState, type Route } from './state';
+import { endCall, endWithSound } from './end';
+import { goto, onPlayingFinished } from './route';
+import { describe, initialState, type CallState, type Route } from './state';
 import { Tx } from './tx';
 import { onRecordingFinished, onVoicemailPlaybackFinished } from './voicemail';
 
@@ -34,7 +35,7 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
   const key = normaliseNumber(ctx.called, plan.country);
   const number = plan.numbers[key];
   const initial = initialState(ctx, { numberKey: number ? key : undefined, callerId: callerIdFor(number?.label ?? '', ctx.caller, plan.country) });
-  const tx = new Tx(initial, ctx.now);
+  const tx = new Tx(initial, ctx.now, goto);
   const base = { callId: ctx.callId, called: ctx.called, caller: ctx.caller, planVersion: plan.version };
   const beforeBridge = ctx.limits?.beforeBridgeMs ?? DEFAULT_LIMITS.beforeBridgeMs;
 
@@ -83,7 +84,7 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
 }
 
 export function handleEvent(state: CallState, event: CallEvent, now: number): Step {
-  const tx = new Tx(state, now);
+  const tx = new Tx(state, now, goto);
   if (state.phase.kind === 'ended') {
     // A call is over; only a recording's end still matters (keep or discard).
     if (event.type === 'recordingFinished') onRecordingFinished(tx, event);

@@ -3,7 +3,7 @@
 
 import type { Destination } from '../plan/types';
 import { DEFAULT_LIMITS } from './limits';
-import { describe, goto } from './route';
+import { describe } from './state';
 import type { AttemptFailure } from './contract';
 import { seconds, type Tx } from './tx';
 
@@ -36,7 +36,7 @@ export function onLineFailed(tx: Tx, cause: AttemptFailure): void {
   if (phase.kind !== 'line') return;
   tx.journal('lineFailed', `line ${phase.line}: ${cause}, going to ${describe(phase.then)}`, { line: phase.line, cause });
   tx.s.overflowedTo.push(describe(phase.then));
-  goto(tx, phase.then);
+  tx.goto(phase.then);
 }
 
 /**

@@ -12,8 +12,8 @@
 
 import type { Destination, Menu } from '../plan/types';
 import { DIRECT_DIAL_RING_MS } from './limits';
-import { describe, endCall, goto } from './route';
-import type { Phase } from './state';
+import { endCall } from './end';
+import { describe, type Phase } from './state';
 import { seconds, type Tx } from './tx';
 
 type MenuPhase = Extract<Phase, { kind: 'menu' }>;
@@ -100,14 +100,14 @@ function decide(tx: Tx, m: Menu, p: MenuPhase, exts: Record<string, string>): vo
   const option = m.options[p.buffer];
   if (option) {
     tx.journal('menuChoice', `menu ${m.name}: key ${p.buffer} → ${describe(option)}`, { menu: m.name, digits: p.buffer });
-    goto(tx, option);
+    tx.goto(option);
     return;
   }
   const line = exts[p.buffer];
   if (line) {
     tx.journal('menuDirectDial', `menu ${m.name}: extension ${p.buffer} → line ${line}`, { menu: m.name, digits: p.buffer, line });
     const dest: Destination = { kind: 'line', line, timeout: DIRECT_DIAL_RING_MS, then: m.fallback };
-    goto(tx, dest);
+    tx.goto(dest);
     return;
   }
   failure(tx, m, p, 'invalid');
@@ -122,7 +122,7 @@ function failure(tx: Tx, m: Menu, p: MenuPhase, kind: 'noInput' | 'invalid'): vo
       failures,
     });
     // A fallback is the menu's own way out, not an overflow: the outcome's overflowedTo does not list it.
-    goto(tx, m.fallback);
+    tx.goto(m.fallback);
     return;
   }
   tx.journal(kind === 'noInput' ? 'menuNoInput' : 'menuInvalid', `menu ${m.name}: ${what}; retry ${failures}/${m.retries}`, {

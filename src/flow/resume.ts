@@ -17,6 +17,7 @@ import { holdAudio } from './group';
 import { lifeTimerId, onLineFailed } from './line';
 import { enterMenu } from './menu';
 import { enterVoicemail } from './voicemail';
+import { goto } from './route';
 import { initialState, type Audio, type CallState } from './state';
 import type { Step } from './interpreter';
 import { Tx } from './tx';
@@ -173,7 +174,7 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number, spee
       overflowedTo: [...snapshot.overflowedTo],
     },
   );
-  const tx = new Tx(base, now);
+  const tx = new Tx(base, now, goto);
   const samePlan = plan.version === snapshot.planVersion;
   tx.journal(
     'resumed',

@@ -17,6 +17,7 @@ import { handleEvent, startCall, type IsOpen } from './interpreter';
 import { describeOverflow, Dispatcher } from '../lines/dispatcher';
 import { applyQueueActions } from '../lines/feed';
 import type { CallState } from './state';
+import { formatTenths as secs } from '../plan/durations';
 
 export interface Scenario {
   /** line → ms after the dial when it answers (applies to each attempt on that line). */
@@ -210,10 +211,6 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
 }
 
 // ── presentation ─────────────────────────────────────────────────────────────
-
-function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
 
 /** One human line per step, or undefined for steps not worth showing (timers). */
 export function describeStep(step: SimStep, lineOf: (attemptId: string) => string | undefined): string | undefined {

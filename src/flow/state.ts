@@ -129,3 +129,25 @@ export function initialState(
     ...over,
   };
 }
+
+/** Short human name of a destination, for journals and `overflowedTo`. */
+export function describe(route: Route): string {
+  switch (route.kind) {
+    case 'group':
+      return `group ${route.group}`;
+    case 'line':
+      return `line ${route.line}`;
+    case 'external':
+      return `external ${route.number}`;
+    case 'menu':
+      return `menu ${route.menu}`;
+    case 'voicemail':
+      return `voicemail ${route.box}`;
+    case 'announcement':
+      return `announcement ${route.announcement}`;
+    case 'play':
+      return `${route.step} ${route.name}`;
+    case 'hangup':
+      return 'hangup';
+  }
+}

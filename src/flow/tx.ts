@@ -2,21 +2,30 @@
 // Every handler works on a Tx; `done()` hands back a fresh state. The input state is
 // never written: collections are copied here and phases are replaced, not edited.
 
+import { formatTenths } from '../plan/durations';
 import type { Plan } from '../plan/types';
 import type { Action, CallerId, ReleaseCause } from './contract';
-import type { Attempt, Audio, CallState, CallStateData, PendingTimer, TimerPurpose } from './state';
+import type { Attempt, Audio, CallState, CallStateData, PendingTimer, Route, TimerPurpose } from './state';
+
+/** How a Tx enters a destination: route.ts' `goto`, given by whoever builds the Tx. */
+export type EnterDestination = (tx: Tx, route: Route) => void;
 
 export class Tx {
   readonly s: CallStateData;
   readonly actions: Action[] = [];
 
-  constructor(state: CallState, readonly now: number) {
+  constructor(state: CallState, readonly now: number, private readonly enter: EnterDestination) {
     this.s = {
       ...state,
       timers: { ...state.timers },
       attempts: { ...state.attempts },
       overflowedTo: [...state.overflowedTo],
     };
+  }
+
+  /** Enter a destination of the plan (overflow, menu choice, the next step). */
+  goto(route: Route): void {
+    this.enter(this, route);
   }
 
   get plan(): Plan {
@@ -146,7 +155,7 @@ export class Tx {
   }
 
   elapsed(from: number): string {
-    return `${((this.now - from) / 1000).toFixed(1)}s`;
+    return formatTenths(this.now - from);
   }
 }
 

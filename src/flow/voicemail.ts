@@ -4,7 +4,7 @@
 
 import type { CallEvent } from './contract';
 import { PROMPTS } from './limits';
-import { endCall } from './route';
+import { endCall } from './end';
 import { seconds, type Tx } from './tx';
 
 export function enterVoicemail(tx: Tx, name: string): void {

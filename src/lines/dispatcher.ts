@@ -9,6 +9,7 @@
 import type { ReleaseCause } from '../flow/contract';
 import type { Group } from '../plan/types';
 import { deviceStatus, type LineStatus } from './device-state';
+import { rotate } from './rotate';
 
 /** What the dispatcher needs of a group (the caller's plan version: a reload changes only new callers). */
 export type QueueGroup = Pick<Group, 'name' | 'lines' | 'strategy' | 'retryPause' | 'wrapUp' | 'whenUnavailable'>;
@@ -363,9 +364,4 @@ function before(a: Caller, b: Caller): boolean {
   return a.since < b.since || (a.since === b.since && a.seq < b.seq);
 }
 
-/** The lines in order, starting after `after` (unknown or undefined: from the first). */
-export function rotate(lines: readonly string[], after: string | undefined): string[] {
-  const i = after === undefined ? -1 : lines.indexOf(after);
-  if (i < 0) return [...lines];
-  return [...lines.slice(i + 1), ...lines.slice(0, i + 1)];
-}
+export { rotate };

@@ -29,6 +29,11 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
   return { ok: true, ms };
 }
 
+/** A measured time to the tenth of a second ("2.4s"): journals, the simulator, statistics. */
+export function formatTenths(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   const parts: string[] = [];

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
 import { LoginThrottle, sameToken, Sessions, type Session } from './auth';
-import { planOr503, type WebDeps } from './context';
+import { planOr503, type Env, type WebDeps } from './context';
 import { CSS, html, page } from './html';
 import { AccountsCache, verifyPassword } from './users';
 import { closeNow, nowScreen, reopen } from './screens/now';
@@ -20,7 +20,7 @@ import { linesRoutes } from './screens/lines';
 export const SESSION_COOKIE = 'accueil_session';
 const LOGIN_COOKIE = 'accueil_login';
 
-export type Env = { Variables: { session: Session; form: Record<string, string> } };
+export type { Env };
 
 export interface WebApp {
   app: Hono<Env>;

@@ -12,6 +12,9 @@ import type { Ports } from './ports';
 import type { Context } from 'hono';
 import { html, page, type FieldErrors } from './html';
 
+/** What the page's routes carry from the middleware: the session and the parsed form. */
+export type Env = { Variables: { session: Session; form: Record<string, string> } };
+
 export interface PlanSource {
   readonly current: Plan | undefined;
   reload(why: string): Promise<void>;

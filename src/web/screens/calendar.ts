@@ -8,8 +8,7 @@ import { addDays, formatInterval, holidaysOf, mondayOf, weekTable, type WeekDay 
 import type { PlanEdit } from '../../plan/edit';
 import type { Calendar, CalendarException, Plan } from '../../plan/types';
 import type { Session } from '../auth';
-import type { Env } from '../app';
-import { applyPlanEdit, calendarsOf, planOr503, type WebDeps } from '../context';
+import { applyPlanEdit, calendarsOf, planOr503, type Env, type WebDeps } from '../context';
 import { exceptionSpan, exceptionWhat, hoursText, longDate, weekdayName } from '../french';
 import { csrfField, fieldError, html, invalid, page, versionField, type FieldErrors, type Html } from '../html';
 

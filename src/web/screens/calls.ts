@@ -3,8 +3,7 @@
 
 import type { Hono } from 'hono';
 import { DateTime } from 'luxon';
-import type { Env } from '../app';
-import { numbersOf, planOr503, type WebDeps } from '../context';
+import { numbersOf, planOr503, type Env, type WebDeps } from '../context';
 import { html, page } from '../html';
 
 /** What became of a call, as the practice says it (the history's outcome codes). */

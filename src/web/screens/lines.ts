@@ -4,8 +4,7 @@
 import type { Hono } from 'hono';
 import type { Plan } from '../../plan/types';
 import type { Session } from '../auth';
-import type { Env } from '../app';
-import { applyPlanEdit, planOr503, type WebDeps } from '../context';
+import { applyPlanEdit, planOr503, type Env, type WebDeps } from '../context';
 import { csrfField, fieldError, html, page, versionField, type FieldErrors, type Html } from '../html';
 
 function linesScreen(session: Session, plan: Plan, view: { flash?: string; alert?: string; line?: string; fields?: FieldErrors } = {}): Html {

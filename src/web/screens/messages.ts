@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Plan } from '../../plan/types';
 import type { Session } from '../auth';
-import type { Env } from '../app';
-import { applyPlanEdit, boxesOf, calendarsOf, numbersOf, planOr503, type WebDeps } from '../context';
+import { applyPlanEdit, boxesOf, calendarsOf, numbersOf, planOr503, type Env, type WebDeps } from '../context';
 import { csrfField, html, page, versionField, type Html } from '../html';
 
 /** What a session looks after: its numbers, and the groups, boxes and calendars they reach (everything for an admin). */

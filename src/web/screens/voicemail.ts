@@ -11,8 +11,7 @@ import { formatLength } from '../../voicemail/mail';
 import type { StoredMessage } from '../../voicemail/store';
 import type { Plan } from '../../plan/types';
 import type { Session } from '../auth';
-import type { Env } from '../app';
-import { boxesOf, planOr503, type WebDeps } from '../context';
+import { boxesOf, planOr503, type Env, type WebDeps } from '../context';
 import { csrfField, html, page, type Html } from '../html';
 
 export function voicemailScreen(session: Session, plan: Plan, messages: StoredMessage[], flash?: string): Html {
