@@ -182,6 +182,8 @@ export class AsteriskCalls {
    * leaves, the other is hung up and the bridge destroyed.
    */
   private readonly adopted = new Map<string, string>();
+  /** Callers of a previous life handed to the dialplan fallback, until they leave the application. */
+  private readonly handedBack = new Set<string>();
   private sequence = 0;
 
   constructor(
@@ -245,6 +247,7 @@ export class AsteriskCalls {
         if (channel) this.onChannelGone(channel.id, event.cause);
         return;
       case 'StasisEnd':
+        if (channel) this.handedBack.delete(channel.id);
         // A caller leaving the application is gone for Accueil. A ring leg's end is
         // read from its ChannelDestroyed, which carries the cause (17 = busy).
         if (channel && this.callOf(channel.id)?.channelId === channel.id) this.onChannelGone(channel.id, undefined);
@@ -257,6 +260,12 @@ export class AsteriskCalls {
   private onStasisStart(channel: AriChannel, args: string[]): void {
     if (args[0] === OUTBOUND_TAG) {
       this.onAttemptInStasis(channel, args[1] ?? '', args[2] ?? '');
+      return;
+    }
+    if (this.channelToCall.has(channel.id) || this.adopted.has(channel.id) || this.handedBack.has(channel.id)) {
+      // A reconnection's reconciliation listed this caller before its StasisStart was
+      // read, and took it already: a second call for the same channel would ring twice.
+      this.log.info({ event: 'call.start_seen_late', channelId: channel.id }, 'StasisStart of a caller already taken by the reconciliation');
       return;
     }
     const callId = this.newCallId();
@@ -750,6 +759,9 @@ export class AsteriskCalls {
     await Promise.all(orphans.map(async (orphan) => (orphan.saved = await this.savedState(orphan.channelId))));
     const claimed = new Set<string>();
     for (const orphan of orphans) {
+      // The requests above gave the events time to arrive: a caller whose StasisStart
+      // was read meanwhile is a call of this life (resuming it too would ring twice).
+      if (this.channelToCall.has(orphan.channelId)) continue;
       const resolution = resolve ? resolve(orphan) : 'no call flow to resume it';
       if (typeof resolution === 'string') {
         await this.handBackOrphan(orphan, resolution);
@@ -760,7 +772,7 @@ export class AsteriskCalls {
       this.adoptCaller(orphan, own, resolution);
     }
     for (const leg of legs) {
-      if (claimed.has(leg.channelId)) continue;
+      if (claimed.has(leg.channelId) || this.channelToCall.has(leg.channelId)) continue;
       this.log.warn({ event: 'call.orphan_leg', channel: leg.name }, 'ring leg of an unknown call: hung up');
       await this.hangupChannel(leg.channelId);
     }
@@ -882,6 +894,7 @@ export class AsteriskCalls {
   /** A caller of a previous life that cannot be resumed: to the dialplan fallback (the secretariat). */
   private async handBackOrphan(orphan: OrphanCaller, reason: string): Promise<void> {
     this.log.warn({ event: 'call.orphan_caller', channel: orphan.name, caller: orphan.caller, reason }, `caller of an unknown call: handed to the dialplan fallback (${reason})`);
+    this.handedBack.add(orphan.channelId); // until its StasisEnd: a StasisStart read late is not a new call
     await this.ari
       .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: orphan.channelId, context: 'from-trunk', extension: 'fallback', priority: 1 }))
       .catch(() => this.hangupChannel(orphan.channelId));
