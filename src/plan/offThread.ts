@@ -8,26 +8,55 @@ import * as path from 'node:path';
 import type { LoadOptions, LoadResult } from './load';
 
 export interface OffThreadOptions {
-  /** Past this, the worker is stopped and the plan refused (default 10 s). */
+  /** Past this (counted once the worker is ready), the worker is stopped and the plan refused (default 30 s). */
   timeoutMs?: number;
   /** Heap of the worker (default 256 MB). */
   maxMemoryMb?: number;
 }
 
-export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
+// A last resort: the YAML bounds (limits.ts) refuse hostile files long before. Generous,
+// because the worker runs at a low priority and a busy machine slows it several times
+// (the reference plan's first read: 0.5 s idle, 1.2–1.7 s beside two busy processes).
+export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 
-function startWorker(maxMemoryMb: number): Worker {
+/** Starting a worker (its code loaded, from the sources through tsx) is not the plan's time: bounded apart, generously. */
+const WORKER_START_TIMEOUT_MS = 60_000;
+
+interface Reader {
+  worker: Worker;
+  /** Resolves once the worker has loaded its code; rejects with why it could not. */
+  ready: Promise<void>;
+}
+
+function startWorker(maxMemoryMb: number): Reader {
   const resourceLimits = { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: 32 };
   // From the TypeScript sources (a checkout, the tests) the worker goes through tsx, as bin/accueil does.
   const worker = __filename.endsWith('.ts')
     ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'loadWorker.ts'))});`, { eval: true, resourceLimits })
     : new Worker(path.join(__dirname, 'loadWorker.js'), { resourceLimits });
   worker.unref(); // an idle reader never keeps the process alive
-  return worker;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => settle(new Error(`the plan reader did not start within ${WORKER_START_TIMEOUT_MS / 1000} s`)), WORKER_START_TIMEOUT_MS);
+    timer.unref();
+    const onMessage = (m: { ready?: boolean }): void => {
+      if (m.ready) settle();
+    };
+    const onError = (err: Error): void => settle(err);
+    const onExit = (code: number): void => settle(new Error(`the reader stopped (exit code ${code})`));
+    function settle(err?: Error): void {
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+  ready.catch(() => undefined); // read by the load waiting on it
+  return { worker, ready };
 }
 
 export class PlanReader {
-  private worker: Worker | undefined;
+  private reader: Reader | undefined;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -42,15 +71,23 @@ export class PlanReader {
   }
 
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w) await w.terminate();
+    const r = this.reader;
+    this.reader = undefined;
+    if (r) await r.worker.terminate();
   }
 
-  private loadNow(planPath: string, opts: LoadOptions): Promise<LoadResult> {
+  private async loadNow(planPath: string, opts: LoadOptions): Promise<LoadResult> {
     const timeoutMs = this.bounds.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
     const refused = (message: string): LoadResult => ({ ok: false, errors: [{ file: planPath, line: 0, col: 0, message }] });
-    const worker = (this.worker ??= startWorker(this.bounds.maxMemoryMb ?? 256));
+    const reader = (this.reader ??= startWorker(this.bounds.maxMemoryMb ?? 256));
+    try {
+      await reader.ready;
+    } catch (err) {
+      if (this.reader === reader) this.reader = undefined;
+      void reader.worker.terminate();
+      return refused(`could not be read: ${(err as Error).message}`);
+    }
+    const worker = reader.worker;
     const id = this.nextId++;
     return new Promise((resolve) => {
       let done = false;
@@ -59,8 +96,8 @@ export class PlanReader {
         done = true;
         clearTimeout(timer);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (broken && this.worker === worker) {
-          this.worker = undefined;
+        if (broken && this.reader === reader) {
+          this.reader = undefined;
           void worker.terminate();
         }
         resolve(r);
