@@ -16,6 +16,8 @@ import { voicemailRoutes } from './screens/voicemail';
 import { messagesRoutes } from './screens/messages';
 import { callsRoutes } from './screens/calls';
 import { linesRoutes } from './screens/lines';
+import { groupsRoutes } from './screens/groups';
+import { numbersRoutes } from './screens/numbers';
 
 export const SESSION_COOKIE = 'accueil_session';
 const LOGIN_COOKIE = 'accueil_login';
@@ -143,6 +145,8 @@ export function buildApp(deps: WebDeps): WebApp {
   voicemailRoutes(app, deps);
   callsRoutes(app, deps);
   linesRoutes(app, deps);
+  groupsRoutes(app, deps);
+  numbersRoutes(app, deps);
 
   app.notFound((c) => c.html(page({ title: 'Page introuvable' }, html`<p><a href="/">Retour à l'accueil</a></p>`), 404));
   return { app, sessions };

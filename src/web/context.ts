@@ -9,7 +9,7 @@ import type { VoicemailStore } from '../voicemail/store';
 import type { AuditJournal } from './audit';
 import type { Session } from './auth';
 import type { Ports } from './ports';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { html, page, type FieldErrors } from './html';
 
 /** What the page's routes carry from the middleware: the session and the parsed form. */
@@ -104,6 +104,13 @@ export async function applyPlanEdit(deps: WebDeps, session: Session, what: strin
   await deps.audit.record({ user: session.user, action: what, changes: r.changes.map((c) => ({ file: c.file, path: c.path.join('.'), before: c.before, after: c.after })) });
   await deps.plans.reload(`web: ${what} by ${session.user}`);
   return { ok: true };
+}
+
+/** Every route under `prefix` (and the screen itself) is the administrator's: a manager gets 403. */
+export function adminOnly(app: Hono<Env>, prefix: string): void {
+  const refuse = (c: Context): Response => c.text('Réservé aux administrateurs : les lignes, groupes et numéros ne se modifient pas ici.', 403) as Response;
+  app.use(prefix, async (c, next) => (c.get('session').role !== 'admin' ? refuse(c) : next()));
+  app.use(`${prefix}/*`, async (c, next) => (c.get('session').role !== 'admin' ? refuse(c) : next()));
 }
 
 /** The plan in force, or the page saying there is none (the daemon could not load one). */

@@ -51,6 +51,8 @@ export const SCREENS: Screen[] = [
   { id: 'voicemail', title: 'Messagerie', href: '/messagerie' },
   { id: 'calls', title: 'Appels', href: '/appels' },
   { id: 'lines', title: 'Lignes', href: '/lignes', adminOnly: true },
+  { id: 'groups', title: 'Groupes', href: '/groupes', adminOnly: true },
+  { id: 'numbers', title: 'Numéros', href: '/numeros', adminOnly: true },
 ];
 
 export function page(opts: { title: string; screen?: string; session?: Session; flash?: string; alert?: string }, body: Html): Html {

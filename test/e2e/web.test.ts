@@ -326,6 +326,20 @@ describe("the manager's page in Chromium", () => {
     await shot('lignes');
   });
 
+  test('an administrator changes a group\'s ring time from the browser: one line of the file changes', async () => {
+    const before = fs.readFileSync(planFile, 'utf8');
+    await open('/groupes');
+    await page.fill('#secretariat-martin-ring_time', '25s');
+    const saved = await submit(() => page.locator('form[action="/groupes/secretariat-martin"] button').click());
+    expect(saved.status()).toBe(303);
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('Groupe secretariat-martin enregistré');
+    expect(fs.readFileSync(planFile, 'utf8')).toBe(before.replace('    lines: [secretariat]\n    ring_time: 20s\n    max_wait: 30s', '    lines: [secretariat]\n    ring_time: 25s\n    max_wait: 30s'));
+    await shot('groupes');
+    await open('/numeros');
+    await expect(page.locator('[id="33142000001-name"]').inputValue()).resolves.toBe('Cabinet du Dr Martin');
+    await shot('numeros');
+  });
+
   test('no request ever left the daemon', () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((u) => !u.startsWith(`${BASE}/`))).toEqual([]);

@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import type { Plan } from '../../plan/types';
 import type { Session } from '../auth';
-import { applyPlanEdit, planOr503, type Env, type WebDeps } from '../context';
+import { adminOnly, applyPlanEdit, planOr503, type Env, type WebDeps } from '../context';
 import { csrfField, fieldError, html, page, versionField, type FieldErrors, type Html } from '../html';
 
 function linesScreen(session: Session, plan: Plan, view: { flash?: string; alert?: string; line?: string; fields?: FieldErrors } = {}): Html {
@@ -16,12 +16,8 @@ function linesScreen(session: Session, plan: Plan, view: { flash?: string; alert
 }
 
 export function linesRoutes(app: Hono<Env>, deps: WebDeps): void {
-  app.use('/lignes/*', async (c, next) => {
-    if (c.get('session').role !== 'admin') return c.text('Réservé aux administrateurs : les lignes, groupes et numéros ne se modifient pas ici.', 403);
-    await next();
-  });
+  adminOnly(app, '/lignes');
   app.get('/lignes', (c) => {
-    if (c.get('session').role !== 'admin') return c.text('Réservé aux administrateurs.', 403);
     const plan = planOr503(c, deps);
     if (plan instanceof Response) return plan;
     return c.html(linesScreen(c.get('session'), plan, { ...(c.req.query('ok') ? { flash: c.req.query('ok')! } : {}) }));

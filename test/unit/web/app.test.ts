@@ -139,6 +139,70 @@ describe('the page over HTTP', () => {
     expect(fs.readFileSync(planPath, 'utf8')).toContain('dr-martin:   { endpoint: PJSIP/martin-2 }');
   });
 
+  test('groups and numbers are the administrator\'s: a manager gets 403 on their screens and forms, nothing written', async () => {
+    const before = fs.readFileSync(planPath, 'utf8');
+    const marie = await login('marie', 'secret-marie');
+    for (const href of ['/groupes', '/numeros']) expect((await app.request(href, { headers: { cookie: marie.cookie } })).status).toBe(403);
+    const posts: [string, Record<string, string>][] = [
+      ['/groupes/secretariat-martin', { 'line-secretariat': 'on', strategy: 'ringall', ring_time: '10s', max_wait: '30s' }],
+      ['/numeros/+33142000001', { name: 'Autre nom', calendar: 'dr-martin', group: 'secretariat-martin' }],
+    ];
+    for (const [href, fields] of posts) {
+      const f = form({ csrf: marie.csrf, version: plan.version, ...fields });
+      expect((await app.request(href, { method: 'POST', body: f.body, headers: { ...f.headers, cookie: marie.cookie } })).status).toBe(403);
+    }
+    expect(fs.readFileSync(planPath, 'utf8')).toBe(before);
+    const home = await (await app.request('/', { headers: { cookie: marie.cookie } })).text();
+    expect(home).not.toContain('href="/groupes"');
+  });
+
+  test('an admin changes a group: only what changed is written, in place, comments kept', async () => {
+    const before = fs.readFileSync(planPath, 'utf8');
+    const paul = await login('paul', 'secret-paul');
+    const screen = await (await app.request('/groupes', { headers: { cookie: paul.cookie } })).text();
+    expect(screen).toContain('id="secretariat-martin-ring_time" name="ring_time" value="20s"');
+    // The same values as the plan: nothing to write.
+    let f = form({ csrf: paul.csrf, version: plan.version, 'line-secretariat': 'on', strategy: plan.groups['secretariat-martin']!.strategy, ring_time: '20s', max_wait: '30s' });
+    let r = await app.request('/groupes/secretariat-martin', { method: 'POST', body: f.body, headers: { ...f.headers, cookie: paul.cookie } });
+    expect(r.headers.get('location')).toBe(`/groupes?ok=${encodeURIComponent('Rien à changer.')}`);
+    expect(fs.readFileSync(planPath, 'utf8')).toBe(before);
+    // Dr Martin's phone rings with the secretariat, one by one, 15 s each.
+    f = form({ csrf: paul.csrf, version: plan.version, 'line-secretariat': 'on', 'line-dr-martin': 'on', strategy: 'linear', ring_time: '15s', max_wait: '30s' });
+    r = await app.request('/groupes/secretariat-martin', { method: 'POST', body: f.body, headers: { ...f.headers, cookie: paul.cookie } });
+    expect(r.status).toBe(303);
+    expect(plan.groups['secretariat-martin']).toMatchObject({ lines: ['secretariat', 'dr-martin'], strategy: 'linear', ringTime: 15_000, maxWait: 30_000 });
+    const after = fs.readFileSync(planPath, 'utf8');
+    const comments = (t: string): string[] => t.split('\n').filter((l) => l.trim().startsWith('#'));
+    expect(comments(after)).toEqual(comments(before));
+    expect(after).toMatch(/secretariat-martin:\n {4}lines: \[ ?secretariat, dr-martin ?\]\n {4}ring_time: 15s\n/);
+    expect(plan.groups['secretariat-durand']).toMatchObject({ lines: ['secretariat'], ringTime: 20_000 });
+  });
+
+  test('a group\'s duration the checker refuses: 422, its message beside the field, nothing written', async () => {
+    const before = fs.readFileSync(planPath, 'utf8');
+    const paul = await login('paul', 'secret-paul');
+    const f = form({ csrf: paul.csrf, version: plan.version, 'line-secretariat': 'on', strategy: 'ringall', ring_time: '20 secondes', max_wait: '30s' });
+    const r = await app.request('/groupes/secretariat-martin', { method: 'POST', body: f.body, headers: { ...f.headers, cookie: paul.cookie } });
+    expect(r.status).toBe(422);
+    // The checker's own message, beside the field that caused it.
+    expect(await r.text()).toMatch(/name="ring_time" value="20 secondes" size="6" aria-invalid="true"><span class="error" id="err-ring_time" role="alert">found &quot;20 secondes&quot;, expected a duration/);
+    expect(fs.readFileSync(planPath, 'utf8')).toBe(before);
+  });
+
+  test('an admin renames a number, takes its calendar away (always open) and points it to another group', async () => {
+    const paul = await login('paul', 'secret-paul');
+    const screen = await (await app.request('/numeros', { headers: { cookie: paul.cookie } })).text();
+    expect(screen).toContain('value="Cabinet du Dr Martin"');
+    const f = form({ csrf: paul.csrf, version: plan.version, name: 'Cabinet Martin', calendar: '', group: 'secretariat-durand' });
+    const r = await app.request('/numeros/+33142000001', { method: 'POST', body: f.body, headers: { ...f.headers, cookie: paul.cookie } });
+    expect(r.status).toBe(303);
+    const n = plan.numbers['+33142000001']!;
+    expect([n.name, n.calendar, n.open]).toEqual(['Cabinet Martin', undefined, { kind: 'group', group: 'secretariat-durand' }]);
+    const text = fs.readFileSync(planPath, 'utf8');
+    expect(text).toContain('  "+33 1 42 00 00 01":\n    name: Cabinet Martin\n    label: Dr Martin\n    greeting: bienvenue-dr-martin\n    open:   { group: secretariat-durand }\n');
+    expect(plan.numbers['+33142000002']!.calendar).toBe('dr-durand');
+  });
+
   test('an exception dated 2027-02-30: 422, the checker\'s message beside the field, nothing written', async () => {
     const before = fs.readFileSync(planPath, 'utf8');
     const { cookie, csrf } = await login('marie', 'secret-marie');
