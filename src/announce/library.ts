@@ -8,6 +8,7 @@ import type { Plan } from '../plan/types';
 import { SOUND_EXTENSIONS } from '../plan/sounds';
 import { measure, run } from './engine';
 import { SPEECH_MEDIA_PREFIX } from './speaker';
+import type { RecordedTake } from './recorded';
 
 /** A recording longer than this is a mistake (a whole radio show), not an announcement. */
 export const MAX_IMPORT_MS = 5 * 60_000;
@@ -74,8 +75,8 @@ export interface SoundEntry {
   name: string;
   /** The announcements (named or implicit) that play it. */
   announcements: string[];
-  source: 'file' | 'text' | 'asterisk';
-  /** file: the file; text: the text as written; asterisk: the prompt. */
+  source: 'file' | 'text' | 'asterisk' | 'recorded';
+  /** file: the file; text: the text as written; asterisk: the prompt; recorded: Asterisk's recording of the take (the studio). */
   detail: string;
   /** Measured on the file, when there is one (a text with placeholders has none: it changes with the calendar). */
   durationMs?: number;
@@ -88,10 +89,19 @@ export interface SoundList {
   unused: string[];
 }
 
-/** Every sound a (rendered) plan uses, where it comes from and how long it lasts; the folder's unused files. */
-export async function listSounds(plan: Plan, soundsDir: string, speechDir?: string): Promise<SoundList> {
+/**
+ * Every sound a (rendered) plan uses, where it comes from and how long it lasts; the
+ * folder's unused files. An announcement recorded by phone (`recorded`, the studio's
+ * takes) plays its take instead of its sounds.
+ */
+export async function listSounds(plan: Plan, soundsDir: string, speechDir?: string, recorded: Readonly<Record<string, RecordedTake>> = {}): Promise<SoundList> {
   const byKey = new Map<string, SoundEntry>();
   for (const a of Object.values(plan.announcements)) {
+    const take = recorded[a.name];
+    if (take) {
+      byKey.set(`recording:${take.recording}`, { name: `recording:${take.recording}`, announcements: [a.name], source: 'recorded', detail: take.recording, durationMs: take.durationMs });
+      continue;
+    }
     for (const s of a.sounds) {
       const key = s.say ? `say:${s.say.text}` : s.media;
       let e = byKey.get(key);

@@ -114,8 +114,18 @@ export class Speaker {
       for (const s of a.sounds) sounds.push(s.say ? await this.renderSound(s, errors) : s);
       announcements[name] = { ...a, sounds };
     }
+    let studio = plan.studio;
+    if (studio) {
+      const prompts = { ...studio.prompts };
+      for (const key of Object.keys(prompts) as (keyof typeof prompts)[]) {
+        const sounds: Sound[] = [];
+        for (const s of prompts[key]) sounds.push(s.say ? await this.renderSound(s, errors) : s);
+        prompts[key] = sounds;
+      }
+      studio = { ...studio, prompts };
+    }
     if (errors.length > 0) return { ok: false, errors: sortErrors(dedupe(errors)) };
-    return { ok: true, plan: { ...plan, announcements } };
+    return { ok: true, plan: { ...plan, announcements, ...(studio ? { studio } : {}) } };
   }
 
   private async renderSound(s: Sound, errors: PlanError[]): Promise<Sound> {

@@ -6,7 +6,8 @@
 import type { Logger } from 'pino';
 import type { Action, AttemptFailure, CallEvent } from '../flow/contract';
 import type { AriChannel, AriConnection, AriEvent } from './connection';
-import { AriRecordings, recordingEndCause, recordingNameOf, wavDurationMs } from './recordings';
+import { AriRecordings, recordingEndCause, recordingNameOf, takeNameOf, wavDurationMs } from './recordings';
+import { TAKE_MEDIA_PREFIX } from '../flow/contract';
 
 export interface IncomingCall {
   callId: string;
@@ -441,15 +442,16 @@ export class AsteriskCalls {
       if (!call || call.finished) {
         if (action.type === 'journal') this.journal(callId, action);
         if (action.type === 'discardRecording') await this.discardRecording(callId, action.box, action.recordingId).catch(() => undefined);
+        if (action.type === 'discardTake') await this.deleteStored(callId, takeNameOf(callId, action.recordingId)).catch(() => undefined);
         continue;
       }
       try {
         // The snapshot goes on the channel before a sound or a recording occupies it.
-        if (action.type === 'play' || action.type === 'record') await this.writeState(call);
+        if (action.type === 'play' || action.type === 'record' || action.type === 'recordTake') await this.writeState(call);
         // A recording must not start before the snapshot naming it is on the channel: a
         // write started meanwhile (a sound's end writes too) is waited for, or Asterisk
         // would queue it behind the whole recording.
-        if (action.type === 'record') await this.writesDone(call);
+        if (action.type === 'record' || action.type === 'recordTake') await this.writesDone(call);
         await this.perform(call, action);
       } catch (err) {
         this.log.warn({ callId, event: 'ari.action_failed', action: action.type, error: (err as Error).message }, `ARI ${action.type} failed`);
@@ -457,10 +459,10 @@ export class AsteriskCalls {
           const attempt = call.attempts.get(action.attemptId);
           if (attempt) this.failAttempt(call, attempt, 'failed', true);
         }
-        if (action.type === 'record') {
+        if (action.type === 'record' || action.type === 'recordTake') {
           // No recording will ever finish: tell the flow, which ends the voicemail step
           // (an empty message is discarded) instead of leaving the caller in silence.
-          call.recordings.delete(recordingNameOf(action.box, call.callId, action.recordingId));
+          call.recordings.delete(action.type === 'record' ? recordingNameOf(action.box, call.callId, action.recordingId) : takeNameOf(call.callId, action.recordingId));
           clearTimeout(call.hangupExpected);
           this.handlers.onEvent(call.callId, { type: 'recordingFinished', recordingId: action.recordingId, durationMs: 0, cause: 'hangup' });
         }
@@ -470,9 +472,12 @@ export class AsteriskCalls {
   }
 
   private async discardRecording(callId: string, box: string, recordingId: string): Promise<void> {
-    const recordingName = recordingNameOf(box, callId, recordingId);
+    await this.deleteStored(callId, recordingNameOf(box, callId, recordingId));
+  }
+
+  private async deleteStored(callId: string, recordingName: string): Promise<void> {
     await this.ari.request('delete recording', (c) => c.recordings.deleteStored({ recordingName }));
-    this.log.info({ callId, event: 'recording.deleted', recordingName }, 'short recording deleted');
+    this.log.info({ callId, event: 'recording.deleted', recordingName }, 'recording not kept: deleted');
   }
 
   private journal(callId: string, entry: Extract<Action, { type: 'journal' }>): void {
@@ -493,7 +498,8 @@ export class AsteriskCalls {
         call.playbacks.set(ariId, action.playbackId);
         if (action.interruptible) call.interruptible.add(ariId);
         await this.handlers.prepareMedia?.(action.media);
-        const media = action.media.map((m) => (m.includes(':') ? m : `sound:${m}`));
+        // A studio take is played from where Asterisk stored it.
+        const media = action.media.map((m) => (m.startsWith(TAKE_MEDIA_PREFIX) ? `recording:${takeNameOf(call.callId, m.slice(TAKE_MEDIA_PREFIX.length))}` : m.includes(':') ? m : `sound:${m}`));
         await this.ari.request('play', (c) => c.channels.play({ channelId, media: media as unknown as string, playbackId: ariId }));
         return;
       }
@@ -553,30 +559,38 @@ export class AsteriskCalls {
         clearTimeout(call.timers.get(action.timerId));
         call.timers.delete(action.timerId);
         return;
-      case 'record': {
-        const name = recordingNameOf(action.box, call.callId, action.recordingId);
-        call.recordings.set(name, { recordingId: action.recordingId, maxLengthMs: action.maxLengthMs, ...(action.silenceMs ? { silenceMs: action.silenceMs } : {}), key: false });
-        await this.ari.request('record', (c) =>
-          c.channels.record({
-            channelId,
-            name,
-            format: 'wav',
-            maxDurationSeconds: Math.ceil(action.maxLengthMs / 1000),
-            maxSilenceSeconds: action.silenceMs ? Math.ceil(action.silenceMs / 1000) : 0,
-            beep: action.beep,
-            terminateOn: '#',
-            ifExists: 'fail',
-          }),
-        );
+      case 'record':
+        await this.record(call, recordingNameOf(action.box, call.callId, action.recordingId), action.recordingId, action.maxLengthMs, action.silenceMs, action.beep);
         return;
-      }
+      case 'recordTake':
+        await this.record(call, takeNameOf(call.callId, action.recordingId), action.recordingId, action.maxLengthMs, undefined, true);
+        return;
       case 'discardRecording':
         await this.discardRecording(call.callId, action.box, action.recordingId);
+        return;
+      case 'discardTake':
+        await this.deleteStored(call.callId, takeNameOf(call.callId, action.recordingId));
         return;
       case 'hangup':
         await this.hangupCall(call);
         return;
     }
+  }
+
+  private async record(call: CallRecord, name: string, recordingId: string, maxLengthMs: number, silenceMs: number | undefined, beep: boolean): Promise<void> {
+    call.recordings.set(name, { recordingId, maxLengthMs, ...(silenceMs ? { silenceMs } : {}), key: false });
+    await this.ari.request('record', (c) =>
+      c.channels.record({
+        channelId: call.channelId,
+        name,
+        format: 'wav',
+        maxDurationSeconds: Math.ceil(maxLengthMs / 1000),
+        maxSilenceSeconds: silenceMs ? Math.ceil(silenceMs / 1000) : 0,
+        beep,
+        terminateOn: '#',
+        ifExists: 'fail',
+      }),
+    );
   }
 
   private async dial(call: CallRecord, action: Extract<Action, { type: 'dial' }>): Promise<void> {

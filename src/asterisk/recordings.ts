@@ -24,6 +24,14 @@ export function recordingNameOf(box: string, callId: string, recordingId: string
 }
 
 /**
+ * The name Asterisk stores a studio take under: outside the `accueil-<box>-` names,
+ * so no voicemail box (whatever its name) ever takes a take for a lost message.
+ */
+export function takeNameOf(callId: string, recordingId: string): string {
+  return `studio-${callId}-${recordingId}`;
+}
+
+/**
  * The box, call and recording a message's recording name stands for (the reverse
  * of recordingNameOf), given the boxes that may have made it; undefined for any
  * other recording (a studio recording, another application's).

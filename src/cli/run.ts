@@ -4,6 +4,8 @@
 
 import { AriConnection } from '../asterisk/connection';
 import { AriRecordings } from '../asterisk/recordings';
+import { RecordedAnnouncements } from '../announce/recorded';
+import { dataDir } from '../history';
 import { Daemon } from '../daemon/daemon';
 import { makeLogger } from '../daemon/logger';
 import type { JournalEntry } from '../daemon/metrics';
@@ -114,7 +116,15 @@ export default async function run(argv: string[]): Promise<number> {
     inUse: (recording) => daemon.calls.holdsRecording(recording),
   });
   void messages.resume(plans.current?.voicemail ?? {});
-  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, speech, onJournal: (entry: JournalEntry) => {
+  // Recording by phone (docs/sounds.md): the takes kept, in ACCUEIL_DATA_DIR.
+  const recorded = RecordedAnnouncements.inDataDir(dataDir());
+  try {
+    recorded.load();
+  } catch (err) {
+    log.error({ event: 'studio.unreadable', file: recorded.file, error: (err as Error).message }, `${recorded.file} cannot be read: announcements recorded by phone are not played until it is fixed`);
+  }
+  const studio = { recorded, pin: (envName: string) => process.env[envName]?.trim() };
+  const daemon = new Daemon({ ari: connection, app, plan: () => plans.current, log, messages, speech, studio, onJournal: (entry: JournalEntry) => {
       ops.metrics.observeJournal(entry);
       history?.observe(entry);
     },

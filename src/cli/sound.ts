@@ -3,7 +3,8 @@
 // [--json]`: every sound the plan uses, its source, its duration, and the unused files.
 
 import { formatError, loadPlan, type Plan } from '../plan';
-import { importSound, listSounds, Speaker, speechDir } from '../announce';
+import { importSound, listSounds, RecordedAnnouncements, Speaker, speechDir } from '../announce';
+import { dataDir } from '../history';
 import { flag, readFlags, soundsDir, UsageError } from './args';
 
 const USAGE = [
@@ -62,13 +63,21 @@ export default async function sound(argv: string[]): Promise<number> {
       process.stderr.write(`${plan}\n`);
       return 1;
     }
-    const list = await listSounds(plan, sounds, speechDir(process.env, true));
+    // The takes recorded by phone, as the daemon keeps them (ACCUEIL_DATA_DIR/recorded.json).
+    let recorded = {};
+    try {
+      recorded = RecordedAnnouncements.inDataDir(dataDir()).load().all();
+    } catch (err) {
+      process.stderr.write(`accueil sound list: the recordings made by phone cannot be read: ${(err as Error).message}\n`);
+    }
+    const list = await listSounds(plan, sounds, speechDir(process.env, true), recorded);
     if (flags.booleans.has('json')) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       return 0;
     }
     for (const e of list.used) {
-      const what = e.source === 'file' ? `file ${e.detail}${e.missing ? ' (MISSING)' : ''}` : e.source === 'text' ? `text "${e.detail}"` : `asterisk ${e.detail}`;
+      const what =
+        e.source === 'file' ? `file ${e.detail}${e.missing ? ' (MISSING)' : ''}` : e.source === 'text' ? `text "${e.detail}"` : e.source === 'recorded' ? `recorded by phone (${e.detail})` : `asterisk ${e.detail}`;
       const dur = e.durationMs !== undefined ? seconds(e.durationMs) : e.source === 'text' ? 'varies with the calendar' : '';
       process.stdout.write(`${e.name}\t${what}\t${dur}\tplayed by ${e.announcements.join(', ')}\n`);
     }

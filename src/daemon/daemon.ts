@@ -16,6 +16,8 @@ import { DeviceStates } from '../asterisk/device-states';
 import { MailboxLamps } from '../asterisk/mailboxes';
 import type { MessageFate, MessageKeeper } from './messages';
 import { waitsForMessage, withFate } from './message-journal';
+import type { RecordedAnnouncements } from '../announce/recorded';
+import { AriRecordings, takeNameOf } from '../asterisk/recordings';
 
 /** Open/closed for the flow, from the plan's calendars. */
 export function isOpenFor(plan: Plan): IsOpen {
@@ -49,6 +51,11 @@ export interface DaemonOptions {
   speech?: {
     mediaAt: (text: string, plan: Plan, calendar: string | undefined, at: number) => string;
     prepare: (media: string[]) => Promise<unknown>;
+  };
+  /** Recording by phone (the studio): the takes kept so far, and the PIN read from the environment variable the plan names. */
+  studio?: {
+    recorded: RecordedAnnouncements;
+    pin: (envName: string) => string | undefined;
   };
   now?: () => number;
 }
@@ -183,8 +190,15 @@ export class Daemon {
     }
     log.info({ callId: call.callId, step: 'incoming', called: call.called, caller: call.caller, planVersion: plan.version }, `incoming call to ${call.called} from ${call.caller || 'unknown'}`);
     const speech = this.options.speech;
+    const studio = this.options.studio;
+    const pin = studio && plan.studio ? studio.pin(plan.studio.pinEnv) : undefined;
     const step = startCall(
-      { callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now(), ...(speech ? { speech: (text, cal, at) => speech.mediaAt(text, plan, cal, at) } : {}) },
+      {
+        callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now(),
+        ...(speech ? { speech: (text, cal, at) => speech.mediaAt(text, plan, cal, at) } : {}),
+        ...(studio ? { recorded: (name: string) => studio.recorded.mediaOf(name) } : {}),
+        ...(pin !== undefined ? { studioPin: pin } : {}),
+      },
       isOpenFor(plan),
     );
     this.apply(call.callId, step.state, step.actions);
@@ -228,6 +242,7 @@ export class Daemon {
     this.states.set(callId, state);
     for (const a of actions) {
       if (a.type === 'keepRecording' && this.options.messages) this.fates.set(callId, this.options.messages.keep(state, a));
+      if (a.type === 'keepTake') void this.keepTake(callId, a);
     }
     // The lines about a message left wait for the store's answer, which they report.
     const fate = this.fates.get(callId);
@@ -260,6 +275,25 @@ export class Daemon {
     // its view of who waits and which line is reserved never lags the flows'.
     applyQueueActions(this.dispatcher, callId, state.ctx.plan, actions, this.now());
     this.dispatch();
+  }
+
+  /** A studio take kept: it plays for that announcement from the next call on; the take it replaces is deleted. */
+  private async keepTake(callId: string, a: Extract<Action, { type: 'keepTake' }>): Promise<void> {
+    const log = this.options.log;
+    const studio = this.options.studio;
+    if (!studio) return;
+    const recording = takeNameOf(callId, a.recordingId);
+    try {
+      const previous = await studio.recorded.keep(a.announcement, { recording, durationMs: a.durationMs, keptAt: this.now(), callId });
+      log.info({ callId, event: 'studio.kept', announcement: a.announcement, recording, durationMs: a.durationMs }, `${a.announcement} recorded by phone: in force for new calls`);
+      if (previous && previous.recording !== recording) {
+        await new AriRecordings(this.options.ari).remove(previous.recording).catch((err: Error) =>
+          log.warn({ event: 'studio.old_take_not_deleted', recording: previous.recording, error: err.message }, 'the take replaced could not be deleted'),
+        );
+      }
+    } catch (err) {
+      log.error({ callId, event: 'studio.keep_failed', announcement: a.announcement, error: (err as Error).message }, `could not remember the take of ${a.announcement}`);
+    }
   }
 
   /** Presents freed lines to the callers who waited longest; one wake-up timer for the next change. */

@@ -70,6 +70,12 @@ export type Action =
   | { type: 'keepRecording'; recordingId: string; box: string; durationMs: number }
   /** Delete a finished recording (shorter than the box's minimum length: a hang-up at the beep is no message). */
   | { type: 'discardRecording'; recordingId: string; box: string }
+  /** Studio: record the caller as a new take of an announcement (beep first, '#' ends it). Played back as media `take:<recordingId>`. */
+  | { type: 'recordTake'; recordingId: string; maxLengthMs: number }
+  /** Studio: the take replaces `announcement` for the calls that start from now on. */
+  | { type: 'keepTake'; recordingId: string; announcement: string; durationMs: number }
+  /** Studio: a take not kept (redone, or the caller hung up) is deleted. */
+  | { type: 'discardTake'; recordingId: string }
   /** Hang the caller up. After this the call is over. */
   | { type: 'hangup'; cause: string }
   /**
@@ -127,7 +133,14 @@ export interface CallContext {
    * calendar (a pure naming; the executor renders it). Absent: such texts are skipped.
    */
   speech?: (text: string, calendar: string | undefined, at: number) => string;
+  /** The studio's PIN (the executor reads it from the environment variable the plan names); absent or not 4–12 digits: the studio refuses. */
+  studioPin?: string;
+  /** The media of an announcement recorded by phone (the studio), which replaces the plan's sounds; undefined: none. */
+  recorded?: (announcement: string) => string | undefined;
 }
+
+/** A take being reviewed in the studio is played as `take:<recordingId>` (the executor knows where it is). */
+export const TAKE_MEDIA_PREFIX = 'take:';
 
 export interface CallLimits {
   /** Before the caller is bridged to a line (greeting, ringing, menus, voicemail). */

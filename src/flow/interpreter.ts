@@ -13,6 +13,7 @@ import { goto, onPlayingFinished } from './route';
 import { describe, initialState, type CallState, type Route } from './state';
 import { Tx } from './tx';
 import { onRecordingFinished, onVoicemailPlaybackFinished } from './voicemail';
+import { enterStudio, isTake, onStudioDigit, onStudioHangup, onStudioPlaybackFinished, onStudioTakeFinished, onStudioTimeout } from './studio';
 
 /** The calendar's answer, as flow needs it (the daemon adapts calendar's evaluate to this). */
 export interface OpenState {
@@ -41,6 +42,12 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
 
   tx.emit({ type: 'answer' });
   tx.startTimer({ kind: 'life' }, ctx.now + beforeBridge, lifeTimerId(ctx.callId));
+
+  if (plan.studio && key === plan.studio.number) {
+    tx.journal('number', `${plan.studio.written} → the studio (recording announcements by phone)`, { ...base, number: key, studio: true });
+    enterStudio(tx);
+    return tx.done();
+  }
 
   if (!number) {
     if (plan.default) {
@@ -87,7 +94,8 @@ export function handleEvent(state: CallState, event: CallEvent, now: number): St
   const tx = new Tx(state, now, goto);
   if (state.phase.kind === 'ended') {
     // A call is over; only a recording's end still matters (keep or discard).
-    if (event.type === 'recordingFinished') onRecordingFinished(tx, event);
+    if (event.type === 'recordingFinished' && isTake(event.recordingId)) tx.emit({ type: 'discardTake', recordingId: event.recordingId });
+    else if (event.type === 'recordingFinished') onRecordingFinished(tx, event);
     else if (event.type === 'attemptAnswered') tx.emit({ type: 'cancelDial', attemptId: event.attemptId });
     else if (event.type === 'offer') for (const line of event.lines) tx.release(line, 'cancelled');
     return tx.done();
@@ -109,9 +117,11 @@ export function handleEvent(state: CallState, event: CallEvent, now: number): St
       break;
     case 'digit':
       if (tx.s.phase.kind === 'menu') onMenuDigit(tx, event.digit);
+      else if (tx.s.phase.kind === 'studio') onStudioDigit(tx, event.digit);
       break;
     case 'recordingFinished':
-      onRecordingFinished(tx, event);
+      if (tx.s.phase.kind === 'studio') onStudioTakeFinished(tx, event);
+      else onRecordingFinished(tx, event);
       break;
     case 'peerHangup':
       if (tx.s.phase.kind === 'bridged') {
@@ -149,6 +159,9 @@ function onPlaybackFinished(tx: Tx, playbackId: string): void {
       return;
     case 'voicemail':
       onVoicemailPlaybackFinished(tx);
+      return;
+    case 'studio':
+      onStudioPlaybackFinished(tx);
       return;
     case 'ending':
       tx.s.playback = undefined;
@@ -207,6 +220,9 @@ function onTimer(tx: Tx, timerId: string): void {
     case 'menuInput':
       onMenuTimeout(tx);
       return;
+    case 'studioInput':
+      onStudioTimeout(tx);
+      return;
   }
 }
 
@@ -221,7 +237,10 @@ function onCallerHangup(tx: Tx): void {
         ? `while ${ringing.join(', ')} rang`
         : `during ${phase.kind}`;
   tx.journal('callerHangup', `caller hung up ${where}, ${at} after arrival`, ringing.length ? { cancelled: ringing } : undefined);
+  onStudioHangup(tx);
   if (phase.kind === 'bridged') endCall(tx, 'answered', phase.line, 'callerHangup', { hangup: false });
   else if (phase.kind === 'voicemail' && phase.sub !== 'greeting') endCall(tx, 'voicemail', phase.box, 'callerHangup', { hangup: false });
+  // The manager leaving the studio is the normal end of a studio call, not a missed call.
+  else if (phase.kind === 'studio') endCall(tx, 'hangup', 'studio', 'callerHangup', { hangup: false });
   else endCall(tx, 'callerHangup', undefined, 'callerHangup', { hangup: false });
 }

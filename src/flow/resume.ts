@@ -71,7 +71,8 @@ export interface CallSnapshot {
 /** What is worth keeping of a call on its channel; undefined once the call is over or connected (a bridge speaks for itself). */
 export function snapshotOf(state: CallState): CallSnapshot | undefined {
   const p = state.phase;
-  if (p.kind === 'ended' || p.kind === 'bridged' || p.kind === 'starting') return undefined;
+  // A studio call is not picked up by a next life (the manager calls again): the fallback takes it.
+  if (p.kind === 'ended' || p.kind === 'bridged' || p.kind === 'starting' || p.kind === 'studio') return undefined;
   const ringUntil = (attemptId: string): number => {
     for (const t of Object.values(state.timers)) if (t.purpose.kind === 'ring' && t.purpose.attemptId === attemptId) return t.at;
     return 0;

@@ -11,7 +11,8 @@ export type TimerPurpose =
   | { kind: 'ring'; attemptId: string }
   | { kind: 'maxWait' }
   | { kind: 'holdMessage' }
-  | { kind: 'menuInput' };
+  | { kind: 'menuInput' }
+  | { kind: 'studioInput' };
 
 export interface PendingTimer {
   readonly at: number;
@@ -58,6 +59,19 @@ export type Phase =
       readonly awaiting: 'prompt' | 'message' | 'input';
     }
   | { readonly kind: 'voicemail'; readonly box: string; readonly sub: 'greeting' | 'recording' | 'goodbye' }
+  | {
+      readonly kind: 'studio';
+      /** pin → menu → record (its prompt) → recording → review → kept → menu… */
+      readonly sub: 'pin' | 'menu' | 'record' | 'recording' | 'review' | 'kept';
+      /** sound: a prompt is playing; input: waiting for keys. */
+      readonly awaiting: 'sound' | 'input';
+      readonly buffer: string;
+      /** Wrong PINs, or rounds without a valid key. */
+      readonly failures: number;
+      readonly announcement?: string;
+      /** The take being recorded or reviewed (not kept yet). */
+      readonly take?: { readonly id: string; readonly durationMs: number };
+    }
   | { readonly kind: 'bridged'; readonly line: string; readonly attemptId: string }
   /** A last sound before the interpreter hangs up (unknown number, goodbye). */
   | { readonly kind: 'ending'; readonly result: CallOutcome['result']; readonly by?: string; readonly cause: string }

@@ -144,6 +144,9 @@ export class Tx {
 
   /** Media of a named announcement; an unknown name (the loader should prevent it) plays the plan's file of that name. */
   announcementMedia(name: string): string[] {
+    // Recorded by phone (the studio): it replaces the plan's sounds for calls from then on.
+    const recorded = this.s.ctx.recorded?.(name);
+    if (recorded !== undefined) return [recorded];
     const a = this.plan.announcements[name];
     if (!a) return [`accueil/${name}`];
     const speech = this.s.ctx.speech;

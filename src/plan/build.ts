@@ -10,6 +10,7 @@ import type {
 } from './types';
 import { SPEECH_LANGUAGES } from './types';
 import { parseSay, sayAnnouncementName } from './say';
+import { buildStudio } from './studio';
 import type { PlanError } from './errors';
 import type { Pos, PositionLookup } from './yamlTree';
 import { pointer } from './yamlTree';
@@ -40,7 +41,7 @@ export class Builder {
   private readonly explicitAnnouncements = new Set<string>();
   private trunks: Record<string, Trunk> = {};
   private country_ = 'FR';
-  private readonly site = { value: (ptr: string): unknown => this.value(ptr), error: (ptr: string, m: string, atKey?: boolean): void => this.error(ptr, m, atKey) };
+  private readonly site = { value: (ptr: string): unknown => this.value(ptr), error: (ptr: string, m: string, atKey?: boolean): void => this.error(ptr, m, atKey), pos: (ptr: string): Pos => this.pos(ptr) };
   private names = { lines: new Set<string>(), groups: new Set<string>(), menus: new Set<string>(), voicemail: new Set<string>(), calendars: new Set<string>() };
 
   constructor(
@@ -200,12 +201,14 @@ export class Builder {
     const voicemail = this.mapSection('voicemail', (ptr, name) => this.buildVoicemail(ptr, name));
     const numbers = this.buildNumbers(country);
     const def = this.root.default !== undefined ? this.destination('/default') : undefined;
+    const studio = this.root.studio !== undefined ? buildStudio(this.site, country, new Set(Object.keys(numbers)), this.announcements) : undefined;
     const plan: PlanWithoutVersion = {
       timezone, country, language: this.language, lines, calendars, numbers, groups, menus, voicemail,
       announcements: this.announcements,
       ...(def ? { default: def } : {}),
       ...(isObj(this.root.history) ? { history: this.buildHistory() } : {}),
       ...(Object.keys(this.trunks).length ? { trunks: this.trunks } : {}),
+      ...(studio ? { studio } : {}),
     };
     this.errors.push(...checkGraph(plan, this.sites, (ptr, msg) => {
       const p = this.pos(ptr);

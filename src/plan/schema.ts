@@ -105,6 +105,23 @@ export const planSchema: Schema = {
         additionalProperties: false,
       },
     },
+    studio: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'pin_from_env'],
+      description: 'A number the practice calls to record its announcements by phone (docs/sounds.md).',
+      properties: {
+        number: { type: 'string', description: 'The studio\'s own number (not one of `numbers`).', examples: ['+33 1 42 00 00 09'] },
+        pin_from_env: { type: 'string', description: 'The environment variable that holds the PIN (digits; never written in the plan).', examples: ['ACCUEIL_STUDIO_PIN'] },
+        announcements: {
+          type: 'array',
+          items: { type: 'string' },
+          minItems: 1,
+          maxItems: 9,
+          description: 'The announcements that may be recorded, key 1 first (default: every named announcement, at most 9).',
+        },
+      },
+    },
     default: { $ref: '#/$defs/destination', description: 'Where a call to a number not listed in `numbers` goes (default: a polite announcement, then hang up).' },
     history: {
       type: 'object',

@@ -33,6 +33,25 @@ export interface Plan {
   history?: HistorySettings;
   /** The ways out to the public network, for `external` destinations. */
   trunks?: Record<string, Trunk>;
+  /** The number the practice calls to record its announcements by phone (docs/sounds.md). */
+  studio?: Studio;
+}
+
+// ── Recording by phone (docs/sounds.md) ──────────────────────────────────────
+
+/** What the studio says, in order of the call: each rendered like any `say:` text. */
+export const STUDIO_PROMPTS = ['pin', 'wrongPin', 'noPin', 'menu', 'record', 'review', 'kept', 'goodbye'] as const;
+export type StudioPrompt = (typeof STUDIO_PROMPTS)[number];
+
+export interface Studio {
+  /** E.164 of the number the manager calls (not one of `numbers`). */
+  number: string;
+  written: string;
+  /** The environment variable that holds the PIN (never the plan). */
+  pinEnv: string;
+  /** The announcements that may be recorded: key 1 is the first, up to 9. */
+  announcements: string[];
+  prompts: Record<StudioPrompt, Sound[]>;
 }
 
 // ── Call history (docs/history.md) ───────────────────────────────────────────

@@ -6,6 +6,8 @@ import { voicemailDir } from '../voicemail/paths';
 import { VoicemailStore } from '../voicemail/store';
 import { AuditJournal, auditFile } from './audit';
 import type { PlanSource } from './context';
+import { RecordedAnnouncements } from '../announce/recorded';
+import { dataDir } from '../history/db';
 import type { Ports } from './ports';
 import { accountsReady, startWeb, webAddress, type RunningWeb } from './server';
 import { SoxImport } from './sound-import';
@@ -35,6 +37,8 @@ export async function startManagerPage(opts: WebOptions): Promise<RunningWeb | {
   const ports: Ports = { ...(opts.ports ?? {}) };
   if (!ports.soundImport && (await SoxImport.available())) ports.soundImport = new SoxImport(opts.soundsDir);
   ports.texts ??= new SpokenTexts();
+  // Read at each view: `accueil web` alone sees what the daemon's studio kept.
+  ports.recorded ??= { takes: () => RecordedAnnouncements.inDataDir(dataDir(env)).load().all() };
   try {
     const web = await startWeb({
       planPath: opts.planPath,

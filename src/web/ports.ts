@@ -35,8 +35,14 @@ export interface CallHistory {
   callsBetween(fromMs: number, toMs: number, numbers: string[]): Promise<CallRecord[]>;
 }
 
+/** The announcements recorded by phone (the studio): what callers hear instead of the plan's sound. */
+export interface RecordedTakes {
+  takes(): Readonly<Record<string, { durationMs: number; keptAt: number }>>;
+}
+
 export interface Ports {
   texts?: AnnouncementTexts;
+  recorded?: RecordedTakes;
   soundImport?: SoundImport;
   calls?: CallHistory;
 }

@@ -3,13 +3,13 @@
 // the reopening computed for the instant of the call; a reload that changes the text
 // makes the next call say the new one; a text the voice cannot say is refused and the
 // plan in force keeps answering.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { reopenPhrase } from '../../src/calendar';
 import { loadPlan } from '../../src/plan/load';
 import { DaemonProcess } from './harness/daemon';
+import { soxStat } from './harness/sound';
 import { AriObserver, REPO, sandboxSpeechDir, settle } from './harness/sandbox';
 import { Caller, waitFor } from './harness/sipp';
 
@@ -24,13 +24,6 @@ function planText(text: string): string {
       '    weekly: {}\n',
       `    weekly: { mon-sun: [08:00-20:00] }\n    exceptions:\n      - { date: ${today}, closed: true, label: Inventaire, announcement: { say: ${JSON.stringify(text)} } }\n`,
     );
-}
-
-function soxStat(file: string): { seconds: number; rms: number } {
-  // sox prints its statistics on stderr.
-  const out = execFileSync('sh', ['-c', 'sox "$0" -n stat 2>&1', file]).toString();
-  const num = (label: string): number => Number(new RegExp(`${label}:\\s*([-0-9.e]+)`).exec(out)?.[1]);
-  return { seconds: num('Length \\(seconds\\)'), rms: num('RMS\\s+amplitude') };
 }
 
 describe('spoken announcements on Asterisk', () => {

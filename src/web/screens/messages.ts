@@ -63,11 +63,20 @@ const OWN = 'accueil/';
 
 export function messagesScreen(deps: WebDeps, session: Session, plan: Plan, view: { flash?: string; alert?: string } = {}): Html {
   const uses = announcementUses(plan, scopeOf(session, plan));
+  let takes: ReturnType<NonNullable<WebDeps['ports']['recorded']>['takes']> = {};
+  try {
+    takes = deps.ports.recorded?.takes() ?? {};
+  } catch {
+    // an unreadable recorded.json: the daemon logs it; the page shows the plan's sounds
+  }
+  const when = new Intl.DateTimeFormat('fr-FR', { timeZone: plan.timezone, dateStyle: 'short', timeStyle: 'short' });
   const cards = Object.values(plan.announcements).filter((a) => uses.has(a.name)).map((a) => {
     const own = a.sounds.filter((s) => s.media.startsWith(OWN));
     const text = deps.ports.texts?.textOf(plan, a.name);
+    const take = takes[a.name];
     return html`<section class="card" id="ann-${a.name}"><h2>${a.name}</h2>
       <p class="muted">${(uses.get(a.name) ?? ['non utilisé']).join(' · ')}</p>
+      ${take ? html`<p class="flash" role="note">Enregistrée par téléphone (studio) le ${when.format(take.keptAt)}, ${Math.round(take.durationMs / 1000)} s : c'est elle que les appelants entendent, à la place de ce qui suit.</p>` : ''}
       ${a.sounds.map((s) => (s.media.startsWith(OWN) ? html`<audio controls preload="none" src="/sons/${s.media.slice(OWN.length)}.wav"></audio>` : html`<p class="muted">son d'Asterisk « ${s.name} »</p>`))}
       <details><summary>Changer le texte</summary>${deps.ports.texts
         ? html`<form method="post" action="/messages/${a.name}/texte">${csrfField(session)}${versionField(plan.version)}

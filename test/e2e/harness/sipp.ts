@@ -263,6 +263,74 @@ function sipInfoCaller(text: string, digit: string): string {
     .replace('CSeq: 2 BYE', 'CSeq: 3 BYE');
 }
 
+/** Keys (RFC 2833, "4321#") or the ~7 s of speech, sent `atMs` after the answer. */
+export interface CallerStep {
+  atMs: number;
+  send: string | 'speech';
+}
+
+function pcapOf(send: string): string {
+  if (send === 'speech') return 'g711a';
+  return `dtmf_2833_${send === '#' ? 'pound' : send === '*' ? 'star' : send}`;
+}
+
+/**
+ * A capture of RFC 2833 events typing `keys`, 400 ms apart, made from SIPp's own
+ * dtmf_2833_1 capture. Each key gets its own RTP timestamp: replaying the shipped
+ * capture key after key repeats one timestamp, and Asterisk takes every key after
+ * the first for the same event (or drops it). Keys are numbered across captures (a
+ * call's later keys must not reuse an earlier key's timestamp either).
+ */
+let keysTyped = 0;
+function keysPcap(keys: string): string {
+  const template = fs.readFileSync('/usr/share/sip-tester/dtmf_2833_1.pcap');
+  const packets: { sec: number; usec: number; data: Buffer }[] = [];
+  for (let off = 24; off + 16 <= template.length; ) {
+    const incl = template.readUInt32LE(off + 8);
+    packets.push({ sec: template.readUInt32LE(off), usec: template.readUInt32LE(off + 4), data: template.subarray(off + 16, off + 16 + incl) });
+    off += 16 + incl;
+  }
+  const rtpAt = 14 + 20 + 8; // Ethernet, IPv4, UDP
+  const out: Buffer[] = [template.subarray(0, 24)];
+  [...keys].forEach((key, at) => {
+    const i = keysTyped + at;
+    const event = key === '*' ? 10 : key === '#' ? 11 : Number(key);
+    if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a key: ${key}`);
+    packets.forEach((p) => {
+      const data = Buffer.from(p.data);
+      data.writeUInt16BE((data.readUInt16BE(rtpAt + 2) + i * packets.length) & 0xffff, rtpAt + 2); // sequence
+      data.writeUInt32BE((data.readUInt32BE(rtpAt + 4) + i * 3200) >>> 0, rtpAt + 4); // timestamp: 400 ms at 8 kHz
+      data[rtpAt + 12] = event;
+      const usec = p.usec + at * 400_000;
+      const header = Buffer.alloc(16);
+      header.writeUInt32LE(p.sec + Math.floor(usec / 1e6), 0);
+      header.writeUInt32LE(usec % 1e6, 4);
+      header.writeUInt32LE(data.length, 8);
+      header.writeUInt32LE(data.length, 12);
+      out.push(header, data);
+    });
+  });
+  const file = path.join(workDir, `keys-${keysTyped}-${Buffer.from(keys).toString('hex')}.pcap`);
+  keysTyped += keys.length;
+  fs.writeFileSync(file, Buffer.concat(out));
+  return file;
+}
+
+/** The caller scenario sending `steps` in order (each waits for its time, or ends at Asterisk's BYE). */
+function scriptedCaller(text: string, steps: CallerStep[]): string {
+  const play = (send: string): string =>
+    `  <nop>\n    <action>\n      <exec play_pcap_audio="${send === 'speech' ? '/usr/share/sip-tester/g711a.pcap' : keysPcap(send)}"/>\n    </action>\n  </nop>\n`;
+  let body = play(steps[0]!.send);
+  for (let i = 1; i < steps.length; i++) {
+    const wait = Math.max(1, steps[i]!.atMs - steps[i - 1]!.atMs);
+    body += `  <recv request="BYE" timeout="${wait}" ontimeout="step${i}" next="bye_received"/>\n  <label id="step${i}"/>\n${play(steps[i]!.send)}`;
+  }
+  const start = text.indexOf('  <!-- speak');
+  const end = text.indexOf('<!-- /speak -->');
+  if (start < 0 || end < 0) throw new Error('caller.xml: no speak section to replace');
+  return text.slice(0, start) + body + text.slice(end + '<!-- /speak -->'.length);
+}
+
 /** A caller dialling `number` through the trunk. Resolves when SIPp exits. */
 export class Caller extends SippProcess {
   readonly startedAt = Date.now();
@@ -272,17 +340,26 @@ export class Caller extends SippProcess {
    * after the answer, it starts speaking (its ~7 s of G.711 audio), or presses
    * `digit` instead (RFC 2833, SIPp's dtmf_2833_N capture).
    */
-  constructor(readonly number: string, options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string; keysBy?: 'rfc2833' | 'info' }) {
+  constructor(
+    readonly number: string,
+    options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string; keysBy?: 'rfc2833' | 'info'; steps?: CallerStep[] },
+  ) {
     super(`caller-${number}`);
     callerPort += 1;
     if (callerPort > 5999) callerPort = 5100;
-    const audio = options.digit === undefined ? 'g711a' : `dtmf_2833_${options.digit === '#' ? 'pound' : options.digit === '*' ? 'star' : options.digit}`;
-    const values = { hold_ms: options.holdMs, audio_after_ms: Math.max(1, options.speakAfterMs ?? 1), audio };
-    const scenario =
-      options.keysBy === 'info' && options.digit !== undefined ? renderScenario('caller.xml', values, (text) => sipInfoCaller(text, options.digit as string)) : renderScenario('caller.xml', values);
+    const steps = options.steps;
+    const audio = pcapOf(options.digit ?? 'speech');
+    // With steps, holdMs counts from the last one.
+    const speakAfterMs = steps?.length ? steps[0]!.atMs : options.speakAfterMs;
+    const values = { hold_ms: options.holdMs, audio_after_ms: Math.max(1, speakAfterMs ?? 1), audio };
+    const scenario = steps?.length
+      ? renderScenario('caller.xml', values, (text) => scriptedCaller(text, steps))
+      : options.keysBy === 'info' && options.digit !== undefined
+        ? renderScenario('caller.xml', values, (text) => sipInfoCaller(text, options.digit as string))
+        : renderScenario('caller.xml', values);
     this.launch([
       '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', '127.0.0.1', '-p', String(callerPort),
-      '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil((options.holdMs + (options.speakAfterMs ?? 0)) / 1000) + 120) + 's',
+      '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil((options.holdMs + (steps?.length ? steps[steps.length - 1]!.atMs : options.speakAfterMs ?? 0)) / 1000) + 120) + 's',
     ]);
   }
 

@@ -50,7 +50,7 @@ describe('unknown keys', () => {
   });
   it('at the top level', () => {
     expect(errorsOf(withLine(1, 'timezon: Europe/Paris'))[0]).toBe(
-      'p.yaml:1:1: the plan: unknown key "timezon" (did you mean "timezone"?); expected one of timezone, country, language, lines, trunks, calendars, numbers, groups, menus, voicemail, announcements, default, history',
+      'p.yaml:1:1: the plan: unknown key "timezon" (did you mean "timezone"?); expected one of timezone, country, language, lines, trunks, calendars, numbers, groups, menus, voicemail, announcements, studio, default, history',
     );
   });
   it('inside a destination', () => {

@@ -7,6 +7,7 @@ import { loadPlan } from '../../../src/plan/load';
 import type { Plan } from '../../../src/plan/types';
 import { VoicemailStore } from '../../../src/voicemail/store';
 import { buildApp } from '../../../src/web/app';
+import type { Ports } from '../../../src/web/ports';
 import { AuditJournal } from '../../../src/web/audit';
 import { accountsReady, webAddress } from '../../../src/web/server';
 import { hashPassword, writeAccounts } from '../../../src/web/users';
@@ -36,6 +37,7 @@ describe('the page over HTTP', () => {
   let planPath: string;
   let plan: Plan;
   let app: ReturnType<typeof buildApp>['app'];
+  let ports: Ports;
 
   const load = async (): Promise<Plan> => {
     const r = await loadPlan(planPath, { soundsDir: SOUNDS });
@@ -54,8 +56,9 @@ describe('the page over HTTP', () => {
       { name: 'paul', role: 'admin', hash: await hashPassword('secret-paul', CHEAP) },
     ]);
     const now = (): number => Date.parse('2026-12-02T10:00:00+01:00');
+    ports = {};
     app = buildApp({
-      planPath, soundsDir: SOUNDS, usersFile, now, ports: {},
+      planPath, soundsDir: SOUNDS, usersFile, now, ports,
       plans: { get current() { return plan; }, reload: async () => { plan = await load(); } },
       voicemail: new VoicemailStore({ dir: path.join(dir, 'vm') }),
       audit: new AuditJournal(path.join(dir, 'audit.jsonl'), now),
@@ -187,6 +190,15 @@ describe('the page over HTTP', () => {
     // The checker's own message, beside the field that caused it.
     expect(await r.text()).toMatch(/name="ring_time" value="20 secondes" size="6" aria-invalid="true"><span class="error" id="err-ring_time" role="alert">found &quot;20 secondes&quot;, expected a duration/);
     expect(fs.readFileSync(planPath, 'utf8')).toBe(before);
+  });
+
+  test('an announcement recorded by phone says so on Messages: when, how long, and that callers hear it', async () => {
+    ports.recorded = { takes: () => ({ 'bienvenue-dr-martin': { durationMs: 11_400, keptAt: Date.parse('2026-12-02T09:30:00+01:00') } }) };
+    const marie = await login('marie', 'secret-marie');
+    const text = await (await app.request('/messages', { headers: { cookie: marie.cookie } })).text();
+    const card = /<section class="card" id="ann-bienvenue-dr-martin">[\s\S]*?<\/section>/.exec(text)?.[0] ?? '';
+    expect(card).toContain("Enregistrée par téléphone (studio) le 02/12/2026 09:30, 11 s : c'est elle que les appelants entendent");
+    expect(text.match(/Enregistrée par téléphone/g)).toHaveLength(1);
   });
 
   test('an admin renames a number, takes its calendar away (always open) and points it to another group', async () => {
