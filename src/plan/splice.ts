@@ -5,7 +5,7 @@
 // Document API's rendering is used instead (comments and order kept, spacing
 // normalised) — the data is right either way.
 
-import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export type EditPath = (string | number)[];
 

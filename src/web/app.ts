@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
-import { LoginThrottle, sameToken, Sessions, type Session } from './auth';
+import { LoginThrottle, sameToken, Sessions } from './auth';
 import { planOr503, type Env, type WebDeps } from './context';
 import { CSS, html, page } from './html';
 import { AccountsCache, verifyPassword } from './users';

@@ -86,3 +86,11 @@ describe('import circles', () => {
     expect(circles(graph).map((c) => c.map((f) => path.relative(SRC, f)))).toEqual([]);
   });
 });
+
+// One room per job (issue 20): a source file past 400 lines holds more than one.
+test('no file in src/ is over 400 lines', () => {
+  const files = sourceFiles(SRC);
+  expect(files.length).toBeGreaterThan(50);
+  const long = files.map((f) => [path.relative(SRC, f), fs.readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 400);
+  expect(long).toEqual([]);
+});
