@@ -113,8 +113,6 @@ export class ActionRunner {
         const attempt = call.attempts.get(action.attemptId);
         if (!attempt) return;
         attempt.settled = true;
-        clearTimeout(attempt.ringTimer);
-        attempt.ringTimer = undefined;
         await this.core.hangupChannel(attempt.channelId);
         return;
       }

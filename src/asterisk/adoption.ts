@@ -120,9 +120,8 @@ export class Reconciler {
       if (call.finished || call.hungUp) return;
       if (!attempt || !leg) this.core.handlers.onEvent(callId, { type: 'attemptFailed', attemptId, cause: 'noanswer' });
       else if (leg.state === 'Up') this.core.onChannelUp(leg.channelId);
-      else if (leg.state === 'Ringing' || leg.state === 'Ring') {
-        attempt.ringTimer = setTimeout(() => this.core.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
-      } else this.core.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
+      // Still ringing: it rings on, until the flow's ring timer (restarted at its original end) says no answer.
+      else if (leg.state !== 'Ringing' && leg.state !== 'Ring') this.core.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
     }
   }
 

@@ -74,7 +74,6 @@ export interface Attempt {
   /** The failure already reported (so a later ChannelDestroyed is not reported twice). */
   settled: boolean;
   dialStatus?: string;
-  ringTimer?: NodeJS.Timeout;
 }
 
 /** A recording in progress, with what tells how it ended. */

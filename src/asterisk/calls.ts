@@ -163,9 +163,8 @@ export class AsteriskCalls implements AdapterCore {
       return;
     }
     const timeoutSec = Math.max(1, Math.ceil(attempt.timeoutMs / 1000) + 2);
-    // Our own timer decides "no answer" (ARI's dial timeout only destroys the channel);
-    // Asterisk's is a safety net a little later.
-    attempt.ringTimer = setTimeout(() => this.failAttempt(call, attempt, 'noanswer', true), attempt.timeoutMs);
+    // The flow's ring timer alone decides "no answer" (it cancels the leg); Asterisk's dial
+    // timeout, 2 s later, is only a safety net for a daemon that stopped listening.
     this.ari
       .request('dial', (c) => c.channels.dial({ channelId: channel.id, timeout: timeoutSec }))
       .catch((err: Error) => {
@@ -193,8 +192,6 @@ export class AsteriskCalls implements AdapterCore {
     const attempt = this.attemptOf(call, channelId);
     if (!attempt || attempt.answered || attempt.settled) return;
     attempt.answered = true;
-    clearTimeout(attempt.ringTimer);
-    attempt.ringTimer = undefined;
     this.handlers.onEvent(call.callId, { type: 'attemptAnswered', attemptId: attempt.attemptId });
   }
 
@@ -217,8 +214,6 @@ export class AsteriskCalls implements AdapterCore {
     if (!attempt) return;
     this.channelToCall.delete(channelId);
     call.attempts.delete(attempt.attemptId);
-    clearTimeout(attempt.ringTimer);
-    attempt.ringTimer = undefined;
     if (call.hungUp) return;
     if (call.bridgedAttempt === attempt.attemptId) {
       this.handlers.onEvent(call.callId, { type: 'peerHangup' });
@@ -240,8 +235,6 @@ export class AsteriskCalls implements AdapterCore {
   failAttempt(call: CallRecord, attempt: Attempt, cause: AttemptFailure, hangup: boolean): void {
     if (attempt.settled || attempt.answered) return;
     attempt.settled = true;
-    clearTimeout(attempt.ringTimer);
-    attempt.ringTimer = undefined;
     if (hangup) void this.hangupChannel(attempt.channelId);
     if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'attemptFailed', attemptId: attempt.attemptId, cause });
   }
@@ -306,8 +299,6 @@ export class AsteriskCalls implements AdapterCore {
     for (const timer of call.timers.values()) clearTimeout(timer);
     call.timers.clear();
     for (const attempt of call.attempts.values()) {
-      clearTimeout(attempt.ringTimer);
-      attempt.ringTimer = undefined;
       void this.hangupChannel(attempt.channelId);
       this.channelToCall.delete(attempt.channelId);
     }
@@ -336,7 +327,6 @@ export class AsteriskCalls implements AdapterCore {
     let timers = 0;
     for (const call of this.calls.values()) {
       timers += call.timers.size + (call.hangupPending ? 1 : 0) + (call.hangupExpected && !call.finished ? 1 : 0);
-      for (const attempt of call.attempts.values()) if (attempt.ringTimer) timers += 1;
     }
     return { calls: this.calls.size, channels: this.channelToCall.size, timers, adopted: this.adopted.size };
   }
@@ -381,7 +371,6 @@ export class AsteriskCalls implements AdapterCore {
       call.timers.clear();
       clearTimeout(call.hangupPending);
       clearTimeout(call.hangupExpected);
-      for (const attempt of call.attempts.values()) clearTimeout(attempt.ringTimer);
     }
   }
 }
