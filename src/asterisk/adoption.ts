@@ -2,7 +2,7 @@
 // this life are checked against them, a previous life's callers resumed (or handed
 // to the dialplan fallback), its conversations adopted, its stray legs hung up.
 
-import { newCallRecord, type AdapterCore, type Adoption, type CallRecord, type OrphanCaller, type OrphanLeg, type Resolve, CALL_STATE_VAR, OUTBOUND_TAG } from './call-record';
+import { newCallRecord, type AdapterCore, type Adoption, type CallRecord, type OrphanCaller, type OrphanLeg, type Resolve, CALL_STATE_VAR, DIALPLAN_FALLBACK, OUTBOUND_TAG } from './call-record';
 import type { AriChannel } from './connection';
 import { AriRecordings, recordingNameOf, wavDurationMs } from './recordings';
 
@@ -155,7 +155,7 @@ export class Reconciler {
     this.core.log.warn({ event: 'call.orphan_caller', channel: orphan.name, caller: orphan.caller, reason }, `caller of an unknown call: handed to the dialplan fallback (${reason})`);
     this.core.handedBack.add(orphan.channelId); // until its StasisEnd: a StasisStart read late is not a new call
     await this.core.ari
-      .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: orphan.channelId, context: 'from-trunk', extension: 'fallback', priority: 1 }))
+      .request('continue in dialplan', (c) => c.channels.continueInDialplan({ channelId: orphan.channelId, ...DIALPLAN_FALLBACK }))
       .catch(() => this.core.hangupChannel(orphan.channelId));
   }
 

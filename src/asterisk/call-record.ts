@@ -132,6 +132,9 @@ export function newCallRecord(callId: string, channelId: string, audio: Adoption
 /** How long a caller's hang-up waits for the end of its recording before being reported anyway. */
 export const RECORDING_SETTLE_MS = 3000;
 
+/** Where a caller handed back to the dialplan goes: the fallback that rings the secretariat (asterisk/conf/extensions.conf). */
+export const DIALPLAN_FALLBACK = { context: 'from-trunk', extension: 'fallback', priority: 1 } as const;
+
 /** Application arguments that mark a channel Accueil created to ring a line. */
 export const OUTBOUND_TAG = 'attempt';
 

@@ -7,12 +7,12 @@
 import type { Logger } from 'pino';
 import type { Action, AttemptFailure } from '../flow/contract';
 import type { AriChannel, AriConnection, AriEvent } from './connection';
-import { recordingEndCause } from './recordings';
+import { callIdOfRecording, recordingEndCause } from './recordings';
 import { ActionRunner } from './actions';
 import { writeCallState } from './call-snapshot';
 import { Reconciler } from './adoption';
 import {
-  failureFromCause, newCallRecord, OUTBOUND_TAG, RECORDING_SETTLE_MS,
+  DIALPLAN_FALLBACK, failureFromCause, newCallRecord, OUTBOUND_TAG, RECORDING_SETTLE_MS,
   type AdapterCore, type Attempt, type CallRecord, type CallsHandlers, type LiveRecording, type Resolve,
 } from './call-record';
 
@@ -240,24 +240,22 @@ export class AsteriskCalls implements AdapterCore {
   }
 
   private onPlaybackFinished(ariPlaybackId: string): void {
-    for (const call of this.calls.values()) {
-      const playbackId = call.playbacks.get(ariPlaybackId);
-      if (playbackId === undefined) continue;
-      call.playbacks.delete(ariPlaybackId);
-      call.interruptible.delete(ariPlaybackId);
-      if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
-      void writeCallState(this.ari, this.log, call);
-      return;
-    }
+    // Our playback ids are `<callId>.<flow's id>`: the call is found, not searched for.
+    const call = this.calls.get(ariPlaybackId.slice(0, ariPlaybackId.indexOf('.')));
+    const playbackId = call?.playbacks.get(ariPlaybackId);
+    if (!call || playbackId === undefined) return;
+    call.playbacks.delete(ariPlaybackId);
+    call.interruptible.delete(ariPlaybackId);
+    if (!call.hungUp) this.handlers.onEvent(call.callId, { type: 'playbackFinished', playbackId });
+    void writeCallState(this.ari, this.log, call);
   }
 
   private onRecordingFinished(recording: NonNullable<AriEvent['recording']>, failed: boolean): void {
-    for (const call of this.calls.values()) {
-      const live = call.recordings.get(recording.name);
-      if (live === undefined) continue;
-      this.recordingEnded(call, recording.name, live, Math.round((recording.duration ?? 0) * 1000), failed, recording.cause);
-      return;
-    }
+    const callId = callIdOfRecording(recording.name);
+    const call = callId === undefined ? undefined : this.calls.get(callId);
+    const live = call?.recordings.get(recording.name);
+    if (!call || live === undefined) return;
+    this.recordingEnded(call, recording.name, live, Math.round((recording.duration ?? 0) * 1000), failed, recording.cause);
   }
 
   recordingEnded(call: CallRecord, name: string, live: LiveRecording, durationMs: number, failed: boolean, asteriskCause?: string): void {
@@ -351,7 +349,7 @@ export class AsteriskCalls implements AdapterCore {
     call.hungUp = true; // no longer ours: its end is not a flow event
     try {
       await this.ari.request('continue in dialplan', (c) =>
-        c.channels.continueInDialplan({ channelId: call.channelId, context: 'from-trunk', extension: 'fallback', priority: 1 }),
+        c.channels.continueInDialplan({ channelId: call.channelId, ...DIALPLAN_FALLBACK }),
       );
     } catch (err) {
       this.log.error({ callId, event: 'call.handback_failed', error: (err as Error).message }, 'could not hand the call back to the dialplan');

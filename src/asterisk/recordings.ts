@@ -31,6 +31,11 @@ export function takeNameOf(callId: string, recordingId: string): string {
   return `studio-${callId}-${recordingId}`;
 }
 
+/** The call a recording of ours belongs to (its name ends with `<callId>:rec<n>` or `:take<n>`), else undefined. */
+export function callIdOfRecording(name: string): string | undefined {
+  return /([0-9a-z]+-[0-9a-z]+):(?:rec|take)\d+$/.exec(name)?.[1];
+}
+
 /**
  * The box, call and recording a message's recording name stands for (the reverse
  * of recordingNameOf), given the boxes that may have made it; undefined for any

@@ -1,7 +1,7 @@
 // The ARI adapter's pure decisions: how a ring leg's end is read, how an
 // endpoint's state becomes a device state, the reconnect schedule, the events URL.
 import { arrivalOfCallId, failureFromCause, parseRecordingName, recordingEndCause, recordingNameOf } from '../../../src/asterisk/calls';
-import { wavDurationMs } from '../../../src/asterisk/recordings';
+import { callIdOfRecording, recordingNameOf as nameOfMessage, takeNameOf, wavDurationMs } from '../../../src/asterisk/recordings';
 import { eventsUrl, reconnectDelay, withTimeout, AriTimeoutError } from '../../../src/asterisk/connection';
 import { deviceStateOfEndpoint } from '../../../src/asterisk/device-states';
 
@@ -114,5 +114,14 @@ describe('parseRecordingName', () => {
     const at = Date.parse('2026-03-02T08:00:00Z');
     expect(arrivalOfCallId(`${at.toString(36)}-5`)).toBe(at);
     expect(arrivalOfCallId('')).toBeUndefined();
+  });
+});
+
+describe('callIdOfRecording', () => {
+  test("a message's and a studio take's name give back their call (boxes with dashes included); another name gives nothing", () => {
+    expect(callIdOfRecording(nameOfMessage('dr-martin', 'mx7j67an-1', 'mx7j67an-1:rec4'))).toBe('mx7j67an-1');
+    expect(callIdOfRecording(takeNameOf('mx7j8xrh-2f', 'mx7j8xrh-2f:take9'))).toBe('mx7j8xrh-2f');
+    expect(callIdOfRecording('studio-greeting-1')).toBeUndefined();
+    expect(callIdOfRecording('voicemail-of-someone-else')).toBeUndefined();
   });
 });
