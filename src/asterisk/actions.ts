@@ -1,8 +1,7 @@
 // The flow's actions → ARI requests, one call's batch in order; a failing request
 // is logged and reported to the flow as the failure it is, never thrown at it.
 
-import type { Action } from '../flow/contract';
-import { TAKE_MEDIA_PREFIX } from '../flow/contract';
+import { isAriAction, TAKE_MEDIA_PREFIX, type Action, type AriAction } from '../flow/contract';
 import { OUTBOUND_TAG, type AdapterCore, type Attempt, type CallRecord } from './call-record';
 import { recordingNameOf, takeNameOf } from './recordings';
 import { callStateWritesDone, writeCallState } from './call-snapshot';
@@ -15,6 +14,8 @@ export class ActionRunner {
     const call = this.core.calls.get(callId);
     if (call && state !== undefined && !call.finished) call.unsavedState = state;
     for (const action of actions) {
+      // Queue and store actions are the dispatcher's and the daemon's.
+      if (!isAriAction(action)) continue;
       // A finished call's last words still count: the outcome is journaled and
       // a too-short message deleted.
       if (!call || call.finished) {
@@ -62,7 +63,7 @@ export class ActionRunner {
     this.core.log.info({ callId, step: entry.step, reason: entry.reason, ...entry.data }, `${entry.step}: ${entry.reason}`);
   }
 
-  private async perform(call: CallRecord, action: Action): Promise<void> {
+  private async perform(call: CallRecord, action: AriAction): Promise<void> {
     const channelId = call.channelId;
     switch (action.type) {
       case 'journal':
@@ -150,6 +151,10 @@ export class ActionRunner {
       case 'hangup':
         await this.core.hangupCall(call);
         return;
+      default: {
+        const unknown: never = action; // every ARI action has its case
+        throw new Error(`no ARI request for ${JSON.stringify(unknown)}`);
+      }
     }
   }
 

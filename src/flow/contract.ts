@@ -45,7 +45,8 @@ export interface CallerId {
   number: string;
 }
 
-export type Action =
+/** What Asterisk does: the ARI adapter executes these (src/asterisk/actions.ts), journal lines in order with them. */
+export type AriAction =
   | { type: 'answer' }
   /** Play sounds in order ("accueil/x" or Asterisk prompt names); if interruptible, a digit stops it. */
   | { type: 'play'; playbackId: string; media: string[]; interruptible: boolean }
@@ -66,18 +67,19 @@ export type Action =
   | { type: 'cancelTimer'; timerId: string }
   /** Record the caller into voicemail box `box` (beep first). */
   | { type: 'record'; recordingId: string; box: string; maxLengthMs: number; silenceMs?: number; beep: boolean }
-  /** Keep a finished recording as a message of box `box` (store it, notify, light the lamp). */
-  | { type: 'keepRecording'; recordingId: string; box: string; durationMs: number }
   /** Delete a finished recording (shorter than the box's minimum length: a hang-up at the beep is no message). */
   | { type: 'discardRecording'; recordingId: string; box: string }
   /** Studio: record the caller as a new take of an announcement (beep first, '#' ends it). Played back as media `take:<recordingId>`. */
   | { type: 'recordTake'; recordingId: string; maxLengthMs: number }
-  /** Studio: the take replaces `announcement` for the calls that start from now on. */
-  | { type: 'keepTake'; recordingId: string; announcement: string; durationMs: number }
   /** Studio: a take not kept (redone, or the caller hung up) is deleted. */
   | { type: 'discardTake'; recordingId: string }
   /** Hang the caller up. After this the call is over. */
   | { type: 'hangup'; cause: string }
+  /** One journal line: a decision and its reason. */
+  | { type: 'journal'; step: string; reason: string; data?: Record<string, unknown> };
+
+/** What the dispatcher of waiting callers does (src/lines: applyQueueActions). */
+export type QueueAction =
   /**
    * The caller waits in `group` (the call's own plan version: `state.ctx.plan.groups[group]`)
    * until `deadline` (epoch ms, entry + max wait): the executor enqueues it in the dispatcher.
@@ -96,9 +98,25 @@ export type Action =
    */
   | { type: 'dequeue'; group: string; reason: 'answered' | 'maxWait' | 'overflow' | 'ended'; answeredBy?: string }
   /** Hand a line back to the dispatcher: the presentation failed or was withdrawn, or the conversation ended. */
-  | { type: 'released'; line: string; cause: ReleaseCause }
-  /** One journal line: a decision and its reason. */
-  | { type: 'journal'; step: string; reason: string; data?: Record<string, unknown> };
+  | { type: 'released'; line: string; cause: ReleaseCause };
+
+/** What the daemon's stores keep: a voicemail message, a studio take (src/daemon). */
+export type StoreAction =
+  /** Keep a finished recording as a message of box `box` (store it, notify, light the lamp). */
+  | { type: 'keepRecording'; recordingId: string; box: string; durationMs: number }
+  /** Studio: the take replaces `announcement` for the calls that start from now on. */
+  | { type: 'keepTake'; recordingId: string; announcement: string; durationMs: number };
+
+/** Everything the flow asks for; each executor takes its own part, its switch checked complete by the compiler. */
+export type Action = AriAction | QueueAction | StoreAction;
+
+// Every queue and store action, named (the compiler checks the list is complete).
+const NOT_ARI: Record<(QueueAction | StoreAction)['type'], true> = { enqueue: true, dequeue: true, released: true, keepRecording: true, keepTake: true };
+
+/** The actions the ARI adapter executes. */
+export function isAriAction(a: Action): a is AriAction {
+  return !Object.hasOwn(NOT_ARI, a.type);
+}
 
 /** What the call's journal reports at the end. */
 export interface CallOutcome {
