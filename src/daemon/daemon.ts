@@ -72,6 +72,9 @@ export class Daemon {
   /** Per call, the snapshot last kept on its channel (written again only when it changes). */
   private readonly saved = new Map<string, string>();
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** A dispatch round is running; another was asked for meanwhile. */
+  private dispatching = false;
+  private dispatchAgain = false;
   private readonly now: () => number;
   private accepting = true;
 
@@ -296,15 +299,32 @@ export class Daemon {
     }
   }
 
-  /** Presents freed lines to the callers who waited longest; one wake-up timer for the next change. */
+  /**
+   * Presents freed lines to the callers who waited longest; one wake-up timer for the
+   * next change. A loop, not a recursion: a flow's answer to an offer (apply) asks for
+   * another round, which runs once this decision's offers are all given.
+   */
   private dispatch(): void {
-    const now = this.now();
-    const decision = this.dispatcher.dispatch(now);
-    for (const offer of decision.offers) this.onEvent(offer.callerId, { type: 'offer', lines: offer.lines });
-    for (const overflow of decision.overflows) this.onEvent(overflow.callerId, { type: 'overflow', reason: describeOverflow(overflow.reason) });
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    if (decision.nextWakeAt !== undefined) this.wakeTimer = setTimeout(() => this.dispatch(), Math.max(0, decision.nextWakeAt - this.now()));
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      let nextWakeAt: number | undefined;
+      do {
+        this.dispatchAgain = false;
+        const decision = this.dispatcher.dispatch(this.now());
+        for (const offer of decision.offers) this.onEvent(offer.callerId, { type: 'offer', lines: offer.lines });
+        for (const overflow of decision.overflows) this.onEvent(overflow.callerId, { type: 'overflow', reason: describeOverflow(overflow.reason) });
+        nextWakeAt = decision.nextWakeAt;
+      } while (this.dispatchAgain);
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = undefined;
+      if (nextWakeAt !== undefined) this.wakeTimer = setTimeout(() => this.dispatch(), Math.max(0, nextWakeAt - this.now()));
+    } finally {
+      this.dispatching = false;
+    }
   }
 
   private onFinished(callId: string): void {
