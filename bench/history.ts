@@ -33,7 +33,7 @@ async function cpuPerCall(): Promise<void> {
   if (!loaded.ok) throw new Error('the reference plan does not load');
   const plan = loaded.plan;
   const t0 = Date.now();
-  const sim = simulateCall({ callId: 'sim', plan, called: '0142000001', caller: '0612345678', now: t0 }, isOpenFor(plan), { answer: { secretariat: 3000 } });
+  const sim = simulateCall({ callId: 'sim', plan, called: '0142000001', caller: '0612345678', arrivedAt: t0 }, isOpenFor(plan), { answer: { secretariat: 3000 } });
   const journal = sim.steps.flatMap((s) => (s.action?.type === 'journal' ? [{ t: s.t, step: s.action.step, reason: s.action.reason, ...(s.action.data ?? {}) }] : []));
   const store = new HistoryStore(openHistoryDb(path.join(work, 'cpu')));
   let now = t0;

@@ -198,7 +198,7 @@ export default async function simulate(argv: string[]): Promise<number> {
     return 2;
   }
   const scenario: Scenario = { ...args.scenario, playbackMs: playbackDurations(soundsDir) };
-  const ctx = { callId: 'simulated', plan, called: args.number, caller: args.caller, now: atMs };
+  const ctx = { callId: 'simulated', plan, called: args.number, caller: args.caller, arrivedAt: atMs };
   const result = simulateCall(ctx, isOpenFor(plan), scenario);
 
   if (args.json) {

@@ -197,7 +197,7 @@ export class Daemon {
     const pin = studio && plan.studio ? studio.pin(plan.studio.pinEnv) : undefined;
     const step = startCall(
       {
-        callId: call.callId, plan, called: call.called, caller: call.caller, now: this.now(),
+        callId: call.callId, plan, called: call.called, caller: call.caller, arrivedAt: this.now(),
         ...(speech ? { speech: (text, cal, at) => speech.mediaAt(text, plan, cal, at) } : {}),
         ...(studio ? { recorded: (name: string) => studio.recorded.mediaOf(name) } : {}),
         ...(pin !== undefined ? { studioPin: pin } : {}),

@@ -159,7 +159,7 @@ export class MessageKeeper {
       called: number?.e164 ?? ctx.called,
       ...(number ? { calledName: number.label } : {}),
       caller: ctx.caller,
-      startedAt: ctx.now,
+      startedAt: ctx.arrivedAt,
       durationMs: action.durationMs,
       planVersion: plan.version,
       callId: ctx.callId,

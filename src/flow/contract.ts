@@ -135,8 +135,8 @@ export interface CallContext {
   called: string;
   /** Caller's number as presented ("0612345678"), may be empty. */
   caller: string;
-  /** Epoch ms of the call's arrival. */
-  now: number;
+  /** Epoch ms of the call's arrival (the flow's "now" comes with each event). */
+  arrivedAt: number;
   /**
    * rrmemory groups: group name → the line that last answered a call of that group.
    * Since the waiting queue, the dispatcher (src/lines) chooses the lines and keeps this

@@ -28,7 +28,7 @@ export function endCall(tx: Tx, result: CallOutcome['result'], by: string | unde
   tx.cancelTimers(() => true);
   tx.s.playback = undefined;
   if (opts.hangup !== false) tx.emit({ type: 'hangup', cause });
-  const start = tx.s.ctx.now;
+  const start = tx.s.ctx.arrivedAt;
   const waitedUntil = tx.s.answered?.at ?? tx.s.recordingStartedAt ?? tx.now;
   const outcome: NonNullable<typeof tx.s.outcome> = { result, overflowedTo: [...tx.s.overflowedTo] };
   if (by !== undefined) outcome.by = by;

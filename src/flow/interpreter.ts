@@ -36,12 +36,12 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
   const key = normaliseNumber(ctx.called, plan.country);
   const number = plan.numbers[key];
   const initial = initialState(ctx, { numberKey: number ? key : undefined, callerId: callerIdFor(number?.label ?? '', ctx.caller, plan.country) });
-  const tx = new Tx(initial, ctx.now, goto);
+  const tx = new Tx(initial, ctx.arrivedAt, goto);
   const base = { callId: ctx.callId, called: ctx.called, caller: ctx.caller, planVersion: plan.version };
   const beforeBridge = ctx.limits?.beforeBridgeMs ?? DEFAULT_LIMITS.beforeBridgeMs;
 
   tx.emit({ type: 'answer' });
-  tx.startTimer({ kind: 'life' }, ctx.now + beforeBridge, lifeTimerId(ctx.callId));
+  tx.startTimer({ kind: 'life' }, ctx.arrivedAt + beforeBridge, lifeTimerId(ctx.callId));
 
   if (plan.studio && key === plan.studio.number) {
     tx.journal('number', `${plan.studio.written} → the studio (recording announcements by phone)`, { ...base, number: key, studio: true });
@@ -74,7 +74,7 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
   } else {
     let state: OpenState;
     try {
-      state = isOpen(number.calendar, ctx.now);
+      state = isOpen(number.calendar, ctx.arrivedAt);
     } catch (err) {
       // A calendar bug must not drop calls: open is the side where a human answers.
       state = { open: true, reason: `open: calendar ${number.calendar} failed (${err instanceof Error ? err.message : String(err)})` };
@@ -196,7 +196,7 @@ function onTimer(tx: Tx, timerId: string): void {
   switch (timer.purpose.kind) {
     case 'life': {
       const limit = tx.s.phase.kind === 'bridged' ? 'bridged call' : 'call before answer';
-      tx.journal('maxLifetime', `${limit} reached its maximum life (${tx.elapsed(tx.s.ctx.now)} since arrival): hanging up`);
+      tx.journal('maxLifetime', `${limit} reached its maximum life (${tx.elapsed(tx.s.ctx.arrivedAt)} since arrival): hanging up`);
       const answered = tx.s.answered;
       endCall(tx, answered ? 'answered' : 'hangup', answered?.line, 'maxLifetime');
       return;
@@ -228,7 +228,7 @@ function onTimer(tx: Tx, timerId: string): void {
 
 function onCallerHangup(tx: Tx): void {
   const phase = tx.s.phase;
-  const at = tx.elapsed(tx.s.ctx.now);
+  const at = tx.elapsed(tx.s.ctx.arrivedAt);
   const ringing = Object.values(tx.s.attempts).map((a) => a.line);
   const where =
     phase.kind === 'bridged'

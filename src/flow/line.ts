@@ -59,11 +59,11 @@ export function bridgeTo(tx: Tx, attemptId: string, line: string, group: string 
   const bridgedMs = limits?.bridgedMs ?? DEFAULT_LIMITS.bridgedMs;
   tx.startTimer({ kind: 'life' }, tx.now + bridgedMs, lifeTimerId(tx.s.callId));
   // Each duration says from what: the ring of this line, the caller's wait since arrival.
-  tx.journal('answered', `${line} answered${group ? ` (group ${group})` : ''}: rang ${tx.elapsed(rangFrom)}, the caller waited ${tx.elapsed(tx.s.ctx.now)}; bridged`, {
+  tx.journal('answered', `${line} answered${group ? ` (group ${group})` : ''}: rang ${tx.elapsed(rangFrom)}, the caller waited ${tx.elapsed(tx.s.ctx.arrivedAt)}; bridged`, {
     line,
     ...(group ? { group } : {}),
     rangMs: tx.now - rangFrom,
-    waitedMs: tx.now - tx.s.ctx.now,
+    waitedMs: tx.now - tx.s.ctx.arrivedAt,
   });
 }
 

@@ -87,7 +87,7 @@ export function snapshotOf(state: CallState): CallSnapshot | undefined {
     callId: state.callId,
     called: ctx.called,
     caller: ctx.caller,
-    arrivedAt: ctx.now,
+    arrivedAt: ctx.arrivedAt,
     planVersion: ctx.plan.version,
     ...(state.numberKey !== undefined ? { numberKey: state.numberKey } : {}),
     callerId: state.callerId,
@@ -165,7 +165,7 @@ export function resumeCall(snapshot: CallSnapshot, plan: Plan, now: number, spee
   if (p.kind === 'voicemail' && !plan.voicemail[p.box]) return `voicemail box ${p.box} is not in plan ${plan.version}`;
 
   const base = initialState(
-    { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, now: snapshot.arrivedAt, ...(speech ? { speech } : {}) },
+    { callId: snapshot.callId, plan, called: snapshot.called, caller: snapshot.caller, arrivedAt: snapshot.arrivedAt, ...(speech ? { speech } : {}) },
     {
       numberKey: snapshot.numberKey,
       callerId: snapshot.callerId,

@@ -72,7 +72,7 @@ interface Scheduled {
 }
 
 export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenario = {}): SimResult {
-  const start = ctx.now;
+  const start = ctx.arrivedAt;
   const steps: SimStep[] = [];
   let queue: Scheduled[] = [];
   let seq = 0;

@@ -28,7 +28,7 @@ async function plan(file: string): Promise<Plan> {
 
 /** The simulated journey's dials as (line, ms after the first dial). */
 function simulatedDials(p: Plan, called: string, scenario: Parameters<typeof simulateCall>[2]): { line: string; afterFirstMs: number }[] {
-  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', now: Date.now() }, isOpenFor(p), scenario);
+  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', arrivedAt: Date.now() }, isOpenFor(p), scenario);
   const dials = dialsOf(steps);
   const first = dials[0]?.t ?? 0;
   return dials.map((d) => ({ line: d.line, afterFirstMs: d.t - first }));
@@ -51,7 +51,7 @@ const WORDED_STEPS = ['calendar', 'group', 'overflow', 'line', 'lineFailed', 'vo
 
 /** The simulated journey's words ("step: reason") for the steps above. */
 function simulatedWords(p: Plan, called: string, scenario: Parameters<typeof simulateCall>[2]): string[] {
-  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', now: Date.now() }, isOpenFor(p), scenario);
+  const { steps } = simulateCall({ callId: 'sim', plan: p, called, caller: '0612345678', arrivedAt: Date.now() }, isOpenFor(p), scenario);
   return steps.flatMap((s) => (s.action?.type === 'journal' && WORDED_STEPS.includes(s.action.step) ? [`${s.action.step}: ${s.action.reason}`] : []));
 }
 

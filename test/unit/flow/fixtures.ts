@@ -118,7 +118,7 @@ export function planWith(open: PublicNumber['open'], extra: Partial<Plan> = {}):
 }
 
 export function ctx(plan: Plan, over: Partial<CallContext> = {}): CallContext {
-  return { callId: 'c1', plan, called: '0142000001', caller: CALLER, now: T0, ...over };
+  return { callId: 'c1', plan, called: '0142000001', caller: CALLER, arrivedAt: T0, ...over };
 }
 
 export const alwaysOpen: IsOpen = () => ({ open: true, reason: 'open: weekly hours mon 08:30-12:30' });
@@ -146,6 +146,6 @@ export function startOffered(c: CallContext, isOpen: IsOpen = alwaysOpen): { sta
   if (!enq) return first;
   const g = c.plan.groups[enq.group];
   const lines = g ? (g.strategy === 'ringall' ? g.lines : g.lines.slice(0, 1)) : [];
-  const next = handleEvent(first.state, { type: 'offer', lines }, c.now);
+  const next = handleEvent(first.state, { type: 'offer', lines }, c.arrivedAt);
   return { state: next.state, actions: [...first.actions, ...next.actions] };
 }

@@ -131,7 +131,7 @@ class World {
   }
 
   arrive(callId: string, called: string): void {
-    const step = startCall(ctx(this.plan, { callId, called, now: this.now }), alwaysOpen);
+    const step = startCall(ctx(this.plan, { callId, called, arrivedAt: this.now }), alwaysOpen);
     this.apply(callId, step.state, step.actions);
   }
 

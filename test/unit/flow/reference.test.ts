@@ -25,7 +25,7 @@ describe('reference case: open', () => {
     expect(dial?.endpoint).toBe('PJSIP/secretariat');
     expect(ofType(r.actions, 'holdMusic')).toEqual([{ type: 'holdMusic', musicClass: 'default' }]);
     expect(ofType(r.actions, 'bridge')).toHaveLength(1);
-    expect(r.state.answered).toEqual({ line: 'secretariat', group: 'secretariat-dr-martin', at: r.state.ctx.now + 15 * S });
+    expect(r.state.answered).toEqual({ line: 'secretariat', group: 'secretariat-dr-martin', at: r.state.ctx.arrivedAt + 15 * S });
     expect(r.outcome?.data).toMatchObject({
       result: 'answered',
       by: 'secretariat',

@@ -154,8 +154,8 @@ describe('a waiting caller picked up again', () => {
 
   test('two callers resumed in any order are served in their original order', () => {
     const plan = groupPlan();
-    const early = startCall(ctx(plan, { callId: 'early', now: T0 }), alwaysOpen);
-    const late = startCall(ctx(plan, { callId: 'late', now: T0 + 3 * S }), alwaysOpen);
+    const early = startCall(ctx(plan, { callId: 'early', arrivedAt: T0 }), alwaysOpen);
+    const late = startCall(ctx(plan, { callId: 'late', arrivedAt: T0 + 3 * S }), alwaysOpen);
     const d = new Dispatcher();
     d.deviceState('secretariat', 'INUSE', T0 + 20 * S);
     d.deviceState('dr-martin', 'INUSE', T0 + 20 * S);
@@ -175,7 +175,7 @@ describe('a waiting caller picked up again', () => {
     const d = new Dispatcher();
     const r = resumed(viaChannel(state), plan, T0 + 9 * S);
     applyQueueActions(d, 'c1', plan, r.actions, T0 + 9 * S);
-    const other = startCall(ctx(plan, { callId: 'other', now: T0 + 9 * S }), alwaysOpen);
+    const other = startCall(ctx(plan, { callId: 'other', arrivedAt: T0 + 9 * S }), alwaysOpen);
     applyQueueActions(d, 'other', plan, other.actions, T0 + 9 * S);
     const offers = d.dispatch(T0 + 9 * S).offers;
     expect(offers.flatMap((o) => o.lines)).not.toContain('secretariat');

@@ -15,7 +15,7 @@ describe('call-time texts in the flow', () => {
   it('asks ctx.speech for the media of the text, with the number\'s calendar and the instant', () => {
     const asked: unknown[] = [];
     const step = startCall(
-      { callId: 'c1', plan, called: '0142000001', caller: '', now: at, speech: (t, cal, when) => (asked.push([t, cal, when]), 'accueil-say/x') },
+      { callId: 'c1', plan, called: '0142000001', caller: '', arrivedAt: at, speech: (t, cal, when) => (asked.push([t, cal, when]), 'accueil-say/x') },
       isOpenFor(plan),
     );
     expect(asked).toEqual([['Fermé. Nous rouvrons {reopen}.', 'c', at]]);
@@ -25,7 +25,7 @@ describe('call-time texts in the flow', () => {
   });
 
   it('without ctx.speech (or a static text not rendered), its step is skipped rather than an empty media played', () => {
-    const step = startCall({ callId: 'c2', plan, called: '0142000001', caller: '', now: at }, isOpenFor(plan));
+    const step = startCall({ callId: 'c2', plan, called: '0142000001', caller: '', arrivedAt: at }, isOpenFor(plan));
     expect(step.actions.flatMap((a) => (a.type === 'play' ? [a.media] : []))).toEqual([['vm-intro']]);
   });
 });

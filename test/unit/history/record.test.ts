@@ -6,7 +6,7 @@ import { alwaysOpen, closed, ctx, MARTIN, CALLER, referencePlan, S, T0 } from '.
 import type { Scenario } from '../../../src/flow/simulator';
 
 function journalOf(scenario: Scenario, isOpen: IsOpen = alwaysOpen): JournalStep[] {
-  const sim = simulateCall(ctx(referencePlan(), { called: MARTIN, caller: CALLER, now: T0 }), isOpen, scenario);
+  const sim = simulateCall(ctx(referencePlan(), { called: MARTIN, caller: CALLER, arrivedAt: T0 }), isOpen, scenario);
   return sim.steps.flatMap((s) =>
     s.action?.type === 'journal' ? [{ at: T0 + s.t, step: s.action.step, reason: s.action.reason, data: { ...(s.action.data ?? {}) } }] : [],
   );
