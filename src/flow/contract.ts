@@ -137,13 +137,6 @@ export interface CallContext {
   caller: string;
   /** Epoch ms of the call's arrival (the flow's "now" comes with each event). */
   arrivedAt: number;
-  /**
-   * rrmemory groups: group name → the line that last answered a call of that group.
-   * Since the waiting queue, the dispatcher (src/lines) chooses the lines and keeps this
-   * memory itself (`Dispatcher.rrMemory()`); the interpreter no longer reads it. The
-   * simulator seeds its dispatcher with it, so `rememberAnswer` still carries it across runs.
-   */
-  rrMemory?: Readonly<Record<string, string>>;
   /** Upper bounds on the call's life in the daemon's hands; defaults in flow/limits.ts. */
   limits?: Partial<CallLimits>;
   /**

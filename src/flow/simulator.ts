@@ -42,6 +42,12 @@ export interface Scenario {
   messageMs?: number;
   /** Duration of one media of a play action (default 3 s). */
   playbackMs?: (media: string) => number;
+  /**
+   * rrmemory groups: group name → the line that last answered a call of that group, as
+   * the daemon's dispatcher keeps it (`Dispatcher.rrMemory()`): the simulator's own
+   * dispatcher starts from it, so `rememberAnswer` carries it across runs.
+   */
+  rrMemory?: Readonly<Record<string, string>>;
   /** Safety bound on processed events (default 10 000). */
   maxEvents?: number;
 }
@@ -89,7 +95,7 @@ export function simulateCall(ctx: CallContext, isOpen: IsOpen, scenario: Scenari
   const playMs = (media: string): number => scenario.playbackMs?.(media) ?? NOMINAL_PLAYBACK_MS;
 
   // The lines' world: device states as Asterisk would report them, and the dispatcher.
-  const dispatcher = new Dispatcher(ctx.rrMemory ? { rrMemory: ctx.rrMemory } : {});
+  const dispatcher = new Dispatcher(scenario.rrMemory ? { rrMemory: scenario.rrMemory } : {});
   const device = new Map<string, string>();
   const setDevice = (line: string, state: string, now: number): void => {
     device.set(line, state);

@@ -15,8 +15,8 @@ function plan(over: Partial<Group>, lines = LINES) {
 }
 
 function run(over: Partial<Group>, scenario: Scenario, lines = LINES, rrMemory?: Record<string, string>) {
-  const c = ctx(plan(over, lines), rrMemory ? { rrMemory } : {});
-  const r = simulateCall(c, alwaysOpen, { messageMs: 5 * S, ...scenario });
+  const c = ctx(plan(over, lines));
+  const r = simulateCall(c, alwaysOpen, { messageMs: 5 * S, ...(rrMemory ? { rrMemory } : {}), ...scenario });
   const actions = r.steps.flatMap((s) => (s.action ? [s.action] : []));
   const timed = r.steps.flatMap((s) => (s.action ? [{ t: s.t / S, a: s.action }] : []));
   return { ...r, actions, timed, dials: dialsOf(r.steps).map((d) => [d.t / S, d.line, d.timeout / S]) };
@@ -226,8 +226,8 @@ describe('rrmemory', () => {
     let memory: Readonly<Record<string, string>> = {};
     const first: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const c = ctx(plan({ strategy: 'rrmemory' }), { rrMemory: memory, callId: `c${i}` });
-      const r = simulateCall(c, alwaysOpen, { answer: { secretariat: 1 * S, 'dr-martin': 1 * S, 'dr-durand': 1 * S } });
+      const c = ctx(plan({ strategy: 'rrmemory' }), { callId: `c${i}` });
+      const r = simulateCall(c, alwaysOpen, { rrMemory: memory, answer: { secretariat: 1 * S, 'dr-martin': 1 * S, 'dr-durand': 1 * S } });
       first.push(dialsOf(r.steps)[0]?.line ?? '');
       memory = rememberAnswer(memory, r.state);
     }
