@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { DateTime } from 'luxon';
-import { simulateCall } from '../src/flow/simulator';
+import { simulateCall } from '../src/simulator/simulator';
 import { isOpenFor } from '../src/daemon/daemon';
 import { loadPlan } from '../src/plan/load';
 import { openHistoryDb } from '../src/history/db';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { DateTime } from 'luxon';
 import { openState } from '../calendar';
 import type { IsOpen } from '../flow/interpreter';
-import { formatJourney, journeyJson, NOMINAL_PLAYBACK_MS, simulateCall, type Scenario } from '../flow/simulator';
+import { formatJourney, journeyJson, NOMINAL_PLAYBACK_MS, simulateCall, type Scenario } from '../simulator/simulator';
 import { parseDuration } from '../plan/durations';
 import { formatError } from '../plan/errors';
 import { loadPlan } from '../plan/load';

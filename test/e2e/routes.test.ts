@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { VoicemailStore, type StoredMessage } from '../../src/voicemail';
-import { simulateCall, dialsOf } from '../../src/flow/simulator';
+import { simulateCall, dialsOf } from '../../src/simulator/simulator';
 import { isOpenFor } from '../../src/daemon/daemon';
 import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/types';

@@ -1,6 +1,6 @@
 // An outside number as a destination (the doctor's mobile through the trunk): rung with
 // the dial string the plan built, bridged when answered, `then` when it does not answer.
-import { simulateCall } from '../../../src/flow/simulator';
+import { simulateCall } from '../../../src/simulator/simulator';
 import type { Destination } from '../../../src/plan/types';
 import { alwaysOpen, ctx, journalSteps, ofType, planWith, S } from './fixtures';
 

@@ -1,6 +1,6 @@
 // Group strategies: who rings when, busy rule, max wait, hold audio, rrmemory.
 
-import { dialsOf, simulateCall, type Scenario } from '../../../src/flow/simulator';
+import { dialsOf, simulateCall, type Scenario } from '../../../src/simulator/simulator';
 import { handleEvent, startCall } from '../../../src/flow/interpreter';
 import { rememberAnswer } from '../../../src/flow/memory';
 import { lineOrder } from '../../../src/flow/group';

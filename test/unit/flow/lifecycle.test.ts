@@ -1,6 +1,6 @@
 // Whole-call properties: hang-ups at any step, life bounds, loops, stale events, immutability.
 
-import { simulateCall } from '../../../src/flow/simulator';
+import { simulateCall } from '../../../src/simulator/simulator';
 import { handleEvent, startCall } from '../../../src/flow/interpreter';
 import { MAX_HOPS } from '../../../src/flow/limits';
 import type { Action, CallEvent } from '../../../src/flow/contract';

@@ -1,6 +1,6 @@
 // Voice menus: digit, digit during the prompt, timeout, invalid, retries, fallback, direct dial.
 
-import { simulateCall, type Scenario } from '../../../src/flow/simulator';
+import { simulateCall, type Scenario } from '../../../src/simulator/simulator';
 import { handleEvent, startCall } from '../../../src/flow/interpreter';
 import type { Menu } from '../../../src/plan/types';
 import type { Action } from '../../../src/flow/contract';

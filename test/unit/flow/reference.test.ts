@@ -1,6 +1,6 @@
 // Every route of the reference case (issue 5), through the simulator.
 
-import { dialsOf, formatJourney, simulateCall, type Scenario } from '../../../src/flow/simulator';
+import { dialsOf, formatJourney, simulateCall, type Scenario } from '../../../src/simulator/simulator';
 import type { IsOpen } from '../../../src/flow/interpreter';
 import type { Action } from '../../../src/flow/contract';
 import { alwaysOpen, closed, ctx, DURAND, journalSteps, ofType, PETIT, referencePlan, S } from './fixtures';

@@ -1,6 +1,6 @@
 // Voicemail: greeting, beep + record, minimum length, goodbye, no-message boxes.
 
-import { simulateCall, type Scenario } from '../../../src/flow/simulator';
+import { simulateCall, type Scenario } from '../../../src/simulator/simulator';
 import { handleEvent, startCall } from '../../../src/flow/interpreter';
 import type { VoicemailBox } from '../../../src/plan/types';
 import type { Action } from '../../../src/flow/contract';

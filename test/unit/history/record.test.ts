@@ -1,9 +1,9 @@
 // The reducer over journals the real interpreter writes (driven by the simulator).
-import { simulateCall } from '../../../src/flow/simulator';
+import { simulateCall } from '../../../src/simulator/simulator';
 import type { IsOpen } from '../../../src/flow';
 import { reduceCall, type JournalStep } from '../../../src/history/record';
 import { alwaysOpen, closed, ctx, MARTIN, CALLER, referencePlan, S, T0 } from '../flow/fixtures';
-import type { Scenario } from '../../../src/flow/simulator';
+import type { Scenario } from '../../../src/simulator/simulator';
 
 function journalOf(scenario: Scenario, isOpen: IsOpen = alwaysOpen): JournalStep[] {
   const sim = simulateCall(ctx(referencePlan(), { called: MARTIN, caller: CALLER, arrivedAt: T0 }), isOpen, scenario);

@@ -1,6 +1,8 @@
-// A simulated executor: drives the interpreter with a virtual clock, the way the ARI
-// adapter drives it with the real one. Pure (no I/O, no clock): `accueil simulate` and
-// the unit tests use it, and an end-to-end test can compare its journey to a live call's.
+// A simulated executor, beside the daemon (outside the pure core: it wires the flow
+// to a dispatcher as the daemon does): drives the interpreter with a virtual clock, the
+// way the ARI adapter drives it with the real one. Pure (no I/O, no clock): `accueil
+// simulate` and the unit tests use it, and an end-to-end test can compare its journey
+// to a live call's.
 //
 // Model: timers fire at their `at`; a sound lasts `playbackMs(media)` (default 3 s per
 // media); a dialled line answers `answer[line]` ms after it starts ringing (if that is
@@ -12,11 +14,11 @@
 // (device INUSE) from the start, for the whole simulation or until `busyUntil`; the
 // caller waits for them. `refuse` lines answer 486 when presented (a human rejects).
 
-import type { Action, CallContext, CallEvent } from './contract';
-import { handleEvent, startCall, type IsOpen } from './interpreter';
+import type { Action, CallContext, CallEvent } from '../flow/contract';
+import { handleEvent, startCall, type IsOpen } from '../flow/interpreter';
 import { describeOverflow, Dispatcher } from '../lines/dispatcher';
 import { applyQueueActions } from '../lines/feed';
-import type { CallState } from './state';
+import type { CallState } from '../flow/state';
 import { formatTenths as secs } from '../plan/durations';
 
 export interface Scenario {
