@@ -94,3 +94,12 @@ test('no file in src/ is over 400 lines', () => {
   const long = files.map((f) => [path.relative(SRC, f), fs.readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 400);
   expect(long).toEqual([]);
 });
+
+// The pure core (docs/flow.md): the flow reads the plan and a few pure helpers, never an
+// executor (the ARI adapter, the daemon, the dispatcher, the simulator) nor any I/O.
+test('src/flow/ imports only the plan, the contract of its executors and pure helpers', () => {
+  const files = sourceFiles(path.join(SRC, 'flow'));
+  const known = new Set(sourceFiles(SRC));
+  const outside = new Set(files.flatMap((f) => importsOf(f, fs.readFileSync(f, 'utf8'), known)).map((f) => path.relative(SRC, f)).filter((f) => !f.startsWith('flow/')));
+  expect([...outside].sort()).toEqual(['lines/rotate.ts', 'plan/durations.ts', 'plan/numbers.ts', 'plan/types.ts']);
+});
