@@ -4,6 +4,7 @@
 // puts a timeout on every request.
 
 import { EventEmitter } from 'events';
+import { appendFileSync } from 'fs';
 import * as ari from 'ari-client';
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
@@ -15,6 +16,12 @@ export interface AriSettings {
   app: string;
   /** Bound on every REST request. */
   requestTimeoutMs: number;
+  /**
+   * ACCUEIL_ARI_EVENT_LOG: every event received, one JSON line each, appended to this
+   * file — for diagnosis and for the adapter's test fixtures, never in production (a
+   * synchronous write per event, and callers' numbers in it).
+   */
+  eventLog?: string;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
@@ -233,6 +240,7 @@ export class AriConnection extends EventEmitter {
   }
 
   private onMessage(text: string): void {
+    if (this.settings.eventLog) appendFileSync(this.settings.eventLog, `${text.replace(/\n/g, ' ')}\n`);
     let event: AriEvent;
     try {
       event = JSON.parse(text) as AriEvent;
