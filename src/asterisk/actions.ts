@@ -120,21 +120,14 @@ export class ActionRunner {
       case 'bridge':
         await this.bridge(call, action.attemptId);
         return;
-      case 'startTimer': {
-        clearTimeout(call.timers.get(action.timerId));
-        const delay = Math.max(0, action.at - this.core.now());
-        call.timers.set(
-          action.timerId,
-          setTimeout(() => {
-            call.timers.delete(action.timerId);
-            if (!call.hungUp) this.core.handlers.onEvent(call.callId, { type: 'timer', timerId: action.timerId });
-          }, delay),
-        );
+      case 'startTimer':
+        // The flow chose the instant; the adapter only waits for it.
+        call.timers.start(action.timerId, action.at - this.core.now(), () => {
+          if (!call.hungUp) this.core.handlers.onEvent(call.callId, { type: 'timer', timerId: action.timerId });
+        });
         return;
-      }
       case 'cancelTimer':
-        clearTimeout(call.timers.get(action.timerId));
-        call.timers.delete(action.timerId);
+        call.timers.cancel(action.timerId);
         return;
       case 'record':
         await this.record(call, recordingNameOf(action.box, call.callId, action.recordingId), action.recordingId, action.maxLengthMs, action.silenceMs, action.beep);

@@ -92,7 +92,7 @@ export class Reconciler {
    */
   private adoptCaller(orphan: OrphanCaller, legs: OrphanLeg[], adoption: Adoption): void {
     const callId = adoption.callId;
-    const call = newCallRecord(callId, orphan.channelId, adoption.audio);
+    const call = newCallRecord(callId, orphan.channelId, adoption.audio, this.core.scheduler);
     if (adoption.playbackId) call.playbacks.set(`${callId}.${adoption.playbackId}`, adoption.playbackId);
     this.core.calls.set(callId, call);
     this.core.channelToCall.set(orphan.channelId, callId);

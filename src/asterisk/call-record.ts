@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { AttemptFailure, CallEvent } from '../flow/contract';
 import type { AriConnection } from './connection';
+import { CallTimers, type Scheduler } from './call-timers';
 
 export interface IncomingCall {
   callId: string;
@@ -95,7 +96,7 @@ export interface CallRecord {
   interruptible: Set<string>;
   /** Recording name → the recording in progress. */
   recordings: Map<string, LiveRecording>;
-  timers: Map<string, NodeJS.Timeout>;
+  timers: CallTimers;
   /** A recording ended as only a hang-up ends one, before the hang-up was seen: the channel is hung up if it stays. */
   hangupExpected?: NodeJS.Timeout;
   bridgeId?: string;
@@ -113,7 +114,7 @@ export interface CallRecord {
 }
 
 /** A call's record, the caller hearing `audio` (a resumed call may hear music or ringback already). */
-export function newCallRecord(callId: string, channelId: string, audio: Adoption['audio']): CallRecord {
+export function newCallRecord(callId: string, channelId: string, audio: Adoption['audio'], scheduler: Scheduler): CallRecord {
   return {
     callId,
     channelId,
@@ -121,7 +122,7 @@ export function newCallRecord(callId: string, channelId: string, audio: Adoption
     playbacks: new Map(),
     interruptible: new Set(),
     recordings: new Map(),
-    timers: new Map(),
+    timers: new CallTimers(scheduler),
     hungUp: false,
     finished: false,
     moh: audio === 'music',
@@ -179,6 +180,8 @@ export interface AdapterCore {
   readonly log: Logger;
   readonly now: () => number;
   readonly handlers: CallsHandlers;
+  /** How the flow's timers wait (real timers; a test's clock). */
+  readonly scheduler: Scheduler;
   readonly calls: Map<string, CallRecord>;
   /** Any channel Accueil handles (caller or ring leg) → its call id. */
   readonly channelToCall: Map<string, string>;

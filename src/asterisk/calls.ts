@@ -10,6 +10,7 @@ import type { AriChannel, AriConnection, AriEvent } from './connection';
 import { callIdOfRecording, recordingEndCause } from './recordings';
 import { ActionRunner } from './actions';
 import { writeCallState } from './call-snapshot';
+import { realTimers, type Scheduler } from './call-timers';
 import { Reconciler } from './adoption';
 import {
   DIALPLAN_FALLBACK, failureFromCause, newCallRecord, OUTBOUND_TAG, RECORDING_SETTLE_MS,
@@ -42,6 +43,7 @@ export class AsteriskCalls implements AdapterCore {
     readonly handlers: CallsHandlers,
     readonly log: Logger,
     readonly now: () => number = Date.now,
+    readonly scheduler: Scheduler = realTimers,
   ) {
     ari.on('event', (event: AriEvent) => this.onAriEvent(event));
   }
@@ -119,7 +121,7 @@ export class AsteriskCalls implements AdapterCore {
       return;
     }
     const callId = this.newCallId();
-    const record = newCallRecord(callId, channel.id, 'none');
+    const record = newCallRecord(callId, channel.id, 'none', this.scheduler);
     this.calls.set(callId, record);
     this.channelToCall.set(channel.id, callId);
     this.handlers.onIncoming({
@@ -294,7 +296,6 @@ export class AsteriskCalls implements AdapterCore {
     call.finished = true;
     clearTimeout(call.hangupPending);
     clearTimeout(call.hangupExpected);
-    for (const timer of call.timers.values()) clearTimeout(timer);
     call.timers.clear();
     for (const attempt of call.attempts.values()) {
       void this.hangupChannel(attempt.channelId);
@@ -365,7 +366,6 @@ export class AsteriskCalls implements AdapterCore {
    */
   detach(): void {
     for (const call of this.calls.values()) {
-      for (const timer of call.timers.values()) clearTimeout(timer);
       call.timers.clear();
       clearTimeout(call.hangupPending);
       clearTimeout(call.hangupExpected);

@@ -171,8 +171,13 @@ export class AriObserver {
       this.events.push(event);
     });
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
+      // Bounded: a websocket Asterisk never answers must fail the test, not hold the run.
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new Error('the ARI observer websocket did not open within 10 s'));
+      }, 10_000);
+      socket.once('open', () => (clearTimeout(timer), resolve()));
+      socket.once('error', (err) => (clearTimeout(timer), reject(err)));
     });
   }
 
