@@ -151,12 +151,18 @@ export class Phone extends SippProcess {
     this.launch(['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(nextMediaPort())]);
   }
 
-  /** INVITEs this phone received (retransmissions counted once). */
+  /**
+   * New calls presented to this phone: initial INVITEs (retransmissions counted once).
+   * A re-INVITE (its To carries the dialog's tag) is not a new call: Asterisk sends one
+   * when a bridge ends to take the media back, and when the previous test's phone on
+   * the same port is gone its retransmissions reach the next one.
+   */
   invites(): Invite[] {
     const seen = new Set<string>();
     const out: Invite[] = [];
     for (const m of this.messages()) {
       if (m.direction !== 'received' || !m.firstLine.startsWith('INVITE ')) continue;
+      if (/;\s*tag=/i.test(m.headers.to ?? '')) continue;
       const callId = m.headers['call-id'] ?? '';
       if (seen.has(callId)) continue;
       seen.add(callId);
