@@ -139,7 +139,12 @@ export default async function run(argv: string[]): Promise<number> {
 
   // The manager's page (issue 15), when accounts are configured; it shares the plan holder.
   const web = process.env.ACCUEIL_USERS_FILE
-    ? await startManagerPage({ planPath, soundsDir: soundsDir(args), plans, log, ...(history ? { ports: { calls: new HistoryCalls(() => history.store) } } : {}), onVoicemailChanged: (box) => void messages.refreshLamps(box) })
+    ? await startManagerPage({
+        planPath, soundsDir: soundsDir(args), plans, log,
+        // The daemon's own store of takes recorded by phone: the page reads it, not the file again.
+        ports: { recorded: { takes: () => recorded.all() }, ...(history ? { calls: new HistoryCalls(() => history.store) } : {}) },
+        onVoicemailChanged: (box) => void messages.refreshLamps(box),
+      })
     : undefined;
   if (!web) log.info({ event: 'web.off' }, "manager's page off (ACCUEIL_USERS_FILE not set; see docs/web.md)");
   if (web && 'error' in web) log.error({ event: 'web.refused', error: web.error }, `manager's page not started: ${web.error}`);

@@ -10,7 +10,7 @@ import type { AuditJournal } from './audit';
 import type { Session } from './auth';
 import type { Ports } from './ports';
 import type { Context, Hono } from 'hono';
-import { html, page, type FieldErrors } from './html';
+import { html, page, type FieldErrors, type Html } from './html';
 
 /** What the page's routes carry from the middleware: the session and the parsed form. */
 export type Env = { Variables: { session: Session; form: Record<string, string> } };
@@ -118,4 +118,56 @@ export function planOr503(c: Context, deps: WebDeps): Plan | Response {
   const plan = deps.plans.current;
   if (!plan) return c.html(page({ title: 'Plan indisponible', alert: 'Le plan d\'accueil n\'a pas pu être chargé : voyez avec l\'administrateur (accueil check).' }, html``), 503) as Response;
   return plan;
+}
+
+/** What a form screen shows after a save or a refusal: which item's form, its errors, what was typed. */
+export interface EditView {
+  flash?: string;
+  alert?: string;
+  /** The item whose form was posted (its errors and typed values go beside its fields). */
+  key?: string;
+  fields?: FieldErrors;
+  typed?: Record<string, string>;
+}
+
+/** An administrator's screen of plan items, each with its own form (Lignes, Groupes, Numéros). */
+export interface AdminItemScreen<T> {
+  /** "/groupes": the screen; items post to "/groupes/<key>". */
+  path: string;
+  find(plan: Plan, key: string): T | undefined;
+  /** The 404 text for an unknown key. */
+  unknown: string;
+  /** The item's key in the view (the form it came from). */
+  keyOf(item: T): string;
+  /** The edits the posted form asks for (none: nothing to change). */
+  edits(plan: Plan, item: T, form: Record<string, string>): PlanEdit[];
+  /** For the audit journal: "group secretariat-martin". */
+  what(item: T): string;
+  /** The flash after a save: "Groupe … enregistré." */
+  saved(item: T): string;
+  render(session: Session, plan: Plan, view: EditView): Html;
+}
+
+/** GET the screen, POST an item's form: checked and written as any plan edit, the refusal shown beside its fields. */
+export function adminItemRoutes<T>(app: Hono<Env>, deps: WebDeps, s: AdminItemScreen<T>): void {
+  adminOnly(app, s.path);
+  app.get(s.path, (c) => {
+    const plan = planOr503(c, deps);
+    if (plan instanceof Response) return plan;
+    const ok = c.req.query('ok');
+    return c.html(s.render(c.get('session'), plan, ok ? { flash: ok } : {}));
+  });
+  app.post(`${s.path}/:key`, async (c) => {
+    const plan = planOr503(c, deps);
+    if (plan instanceof Response) return plan;
+    const session = c.get('session');
+    const item = s.find(plan, c.req.param('key'));
+    if (item === undefined) return c.text(s.unknown, 404);
+    const form = c.get('form');
+    const edits = s.edits(plan, item, form);
+    if (edits.length === 0) return c.redirect(`${s.path}?ok=${encodeURIComponent('Rien à changer.')}`, 303);
+    const r = await applyPlanEdit(deps, session, s.what(item), form.version ?? '', edits);
+    if (r.ok) return c.redirect(`${s.path}?ok=${encodeURIComponent(s.saved(item))}`, 303);
+    return c.html(s.render(session, deps.plans.current ?? plan, { alert: r.alert, key: s.keyOf(item), fields: r.fields, typed: form }), r.status);
+  });
 }

@@ -7,8 +7,8 @@ import { formatDuration, parseDuration } from '../../plan/durations';
 import type { PlanEdit } from '../../plan/edit';
 import type { Group, Plan, Strategy } from '../../plan/types';
 import type { Session } from '../auth';
-import { adminOnly, applyPlanEdit, planOr503, type Env, type WebDeps } from '../context';
-import { csrfField, fieldError, html, invalid, page, raw, versionField, type FieldErrors, type Html } from '../html';
+import { adminItemRoutes, type EditView, type Env, type WebDeps } from '../context';
+import { csrfField, fieldError, html, invalid, page, raw, versionField, type Html } from '../html';
 
 const STRATEGIES: { id: Strategy; text: string }[] = [
   { id: 'ringall', text: 'toutes les lignes ensemble' },
@@ -16,10 +16,8 @@ const STRATEGIES: { id: Strategy; text: string }[] = [
   { id: 'rrmemory', text: 'une à une, à tour de rôle' },
 ];
 
-interface View { flash?: string; alert?: string; group?: string; fields?: FieldErrors; typed?: Record<string, string> }
-
-function groupCard(session: Session, plan: Plan, g: Group, view: View): Html {
-  const mine = view.group === g.name;
+function groupCard(session: Session, plan: Plan, g: Group, view: EditView): Html {
+  const mine = view.key === g.name;
   const fields = mine ? view.fields : undefined;
   const typed = (name: string, fallback: string): string => (mine ? view.typed?.[name] : undefined) ?? fallback;
   const id = (field: string): string => `${g.name}-${field}`;
@@ -35,7 +33,7 @@ function groupCard(session: Session, plan: Plan, g: Group, view: View): Html {
     <button>Enregistrer</button></form></section>`;
 }
 
-function groupsScreen(session: Session, plan: Plan, view: View = {}): Html {
+function groupsScreen(session: Session, plan: Plan, view: EditView = {}): Html {
   return page(
     { title: 'Groupes', screen: 'groups', session, ...(view.flash ? { flash: view.flash } : {}), ...(view.alert ? { alert: view.alert } : {}) },
     html`${Object.values(plan.groups).map((g) => groupCard(session, plan, g, view))}`,
@@ -62,23 +60,14 @@ export function groupEdits(plan: Plan, g: Group, form: Record<string, string>): 
 }
 
 export function groupsRoutes(app: Hono<Env>, deps: WebDeps): void {
-  adminOnly(app, '/groupes');
-  app.get('/groupes', (c) => {
-    const plan = planOr503(c, deps);
-    if (plan instanceof Response) return plan;
-    return c.html(groupsScreen(c.get('session'), plan, { ...(c.req.query('ok') ? { flash: c.req.query('ok')! } : {}) }));
-  });
-  app.post('/groupes/:group', async (c) => {
-    const plan = planOr503(c, deps);
-    if (plan instanceof Response) return plan;
-    const session = c.get('session');
-    const g = plan.groups[c.req.param('group')];
-    if (!g) return c.text('Groupe inconnu.', 404);
-    const form = c.get('form');
-    const edits = groupEdits(plan, g, form);
-    if (edits.length === 0) return c.redirect(`/groupes?ok=${encodeURIComponent('Rien à changer.')}`, 303);
-    const r = await applyPlanEdit(deps, session, `group ${g.name}`, form.version ?? '', edits);
-    if (r.ok) return c.redirect(`/groupes?ok=${encodeURIComponent(`Groupe ${g.name} enregistré.`)}`, 303);
-    return c.html(groupsScreen(session, deps.plans.current ?? plan, { alert: r.alert, group: g.name, fields: r.fields, typed: form }), r.status);
+  adminItemRoutes<Group>(app, deps, {
+    path: '/groupes',
+    find: (plan, key) => plan.groups[key],
+    unknown: 'Groupe inconnu.',
+    keyOf: (g) => g.name,
+    edits: groupEdits,
+    what: (g) => `group ${g.name}`,
+    saved: (g) => `Groupe ${g.name} enregistré.`,
+    render: groupsScreen,
   });
 }

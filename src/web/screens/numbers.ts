@@ -6,16 +6,14 @@ import type { Hono } from 'hono';
 import type { PlanEdit } from '../../plan/edit';
 import type { Plan, PublicNumber } from '../../plan/types';
 import type { Session } from '../auth';
-import { adminOnly, applyPlanEdit, planOr503, type Env, type WebDeps } from '../context';
-import { csrfField, fieldError, html, invalid, page, raw, versionField, type FieldErrors, type Html } from '../html';
+import { adminItemRoutes, type EditView, type Env, type WebDeps } from '../context';
+import { csrfField, fieldError, html, invalid, page, raw, versionField, type Html } from '../html';
 
 /** The calendar select's value for "no calendar": the number is always open. */
 const ALWAYS_OPEN = '';
 
-interface View { flash?: string; alert?: string; number?: string; fields?: FieldErrors; typed?: Record<string, string> }
-
-function numberCard(session: Session, plan: Plan, n: PublicNumber, view: View): Html {
-  const mine = view.number === n.e164;
+function numberCard(session: Session, plan: Plan, n: PublicNumber, view: EditView): Html {
+  const mine = view.key === n.e164;
   const fields = mine ? view.fields : undefined;
   const id = (field: string): string => `${n.e164.slice(1)}-${field}`;
   const name = (mine ? view.typed?.name : undefined) ?? n.name;
@@ -31,7 +29,7 @@ function numberCard(session: Session, plan: Plan, n: PublicNumber, view: View): 
     ${open}</div><button>Enregistrer</button></form></section>`;
 }
 
-function numbersScreen(session: Session, plan: Plan, view: View = {}): Html {
+function numbersScreen(session: Session, plan: Plan, view: EditView = {}): Html {
   return page(
     { title: 'Numéros', screen: 'numbers', session, ...(view.flash ? { flash: view.flash } : {}), ...(view.alert ? { alert: view.alert } : {}) },
     html`${Object.values(plan.numbers).map((n) => numberCard(session, plan, n, view))}`,
@@ -51,23 +49,14 @@ export function numberEdits(n: PublicNumber, form: Record<string, string>): Plan
 }
 
 export function numbersRoutes(app: Hono<Env>, deps: WebDeps): void {
-  adminOnly(app, '/numeros');
-  app.get('/numeros', (c) => {
-    const plan = planOr503(c, deps);
-    if (plan instanceof Response) return plan;
-    return c.html(numbersScreen(c.get('session'), plan, { ...(c.req.query('ok') ? { flash: c.req.query('ok')! } : {}) }));
-  });
-  app.post('/numeros/:number', async (c) => {
-    const plan = planOr503(c, deps);
-    if (plan instanceof Response) return plan;
-    const session = c.get('session');
-    const n = plan.numbers[c.req.param('number')];
-    if (!n) return c.text('Numéro inconnu.', 404);
-    const form = c.get('form');
-    const edits = numberEdits(n, form);
-    if (edits.length === 0) return c.redirect(`/numeros?ok=${encodeURIComponent('Rien à changer.')}`, 303);
-    const r = await applyPlanEdit(deps, session, `number ${n.written}`, form.version ?? '', edits);
-    if (r.ok) return c.redirect(`/numeros?ok=${encodeURIComponent(`Numéro ${n.written} enregistré.`)}`, 303);
-    return c.html(numbersScreen(session, deps.plans.current ?? plan, { alert: r.alert, number: n.e164, fields: r.fields, typed: form }), r.status);
+  adminItemRoutes<PublicNumber>(app, deps, {
+    path: '/numeros',
+    find: (plan, key) => plan.numbers[key],
+    unknown: 'Numéro inconnu.',
+    keyOf: (n) => n.e164,
+    edits: (_plan, n, form) => numberEdits(n, form),
+    what: (n) => `number ${n.written}`,
+    saved: (n) => `Numéro ${n.written} enregistré.`,
+    render: numbersScreen,
   });
 }

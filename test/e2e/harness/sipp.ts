@@ -325,7 +325,7 @@ function keysPcap(keys: string): string {
 /** The caller scenario sending `steps` in order (each waits for its time, or ends at Asterisk's BYE). */
 function scriptedCaller(text: string, steps: CallerStep[]): string {
   const play = (send: string): string =>
-    `  <nop>\n    <action>\n      <exec play_pcap_audio="${send === 'speech' ? '/usr/share/sip-tester/g711a.pcap' : keysPcap(send)}"/>\n    </action>\n  </nop>\n`;
+    `  <nop>\n    <action>\n      <exec play_pcap_audio="${send === 'speech' ? `/usr/share/sip-tester/${pcapOf(send)}.pcap` : keysPcap(send)}"/>\n    </action>\n  </nop>\n`;
   let body = play(steps[0]!.send);
   for (let i = 1; i < steps.length; i++) {
     const wait = Math.max(1, steps[i]!.atMs - steps[i - 1]!.atMs);
