@@ -27,7 +27,14 @@ trap cleanup EXIT
 
 report=$(mktemp /tmp/accueil-jest-XXXXXX.json)
 npx tsc --noEmit -p tsconfig.json >&2; typecheck=$?
-npx jest --selectProjects unit e2e --runInBand --json --outputFile="$report" "$@" >&2; jest_status=$?
+# Bounded: a test that leaves something running must fail the run, never hang it
+# (the e2e harness stops what a test left, test/e2e/harness/leftovers.ts; a handle
+# left open after the last test does not hold the run: --forceExit).
+timeout --kill-after=30 "${ACCUEIL_TEST_TIMEOUT_S:-3000}" \
+  npx jest --selectProjects unit e2e --runInBand --forceExit --json --outputFile="$report" "$@" >&2; jest_status=$?
+[ $jest_status -eq 124 ] && echo "test: jest ran past ${ACCUEIL_TEST_TIMEOUT_S:-3000} s and was stopped" >&2
+# SIPp processes of this run's harness (their files live in /tmp/accueil-sipp-*) left behind by a killed jest.
+pkill -f 'sipp .*/accueil-sipp-' 2>/dev/null
 cleanup; started_here=   # stop Asterisk now, so the summary stays the last line
 
 # The images' tests bind the sandbox's ports: only once the sandbox is down.

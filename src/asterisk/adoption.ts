@@ -51,6 +51,7 @@ export class Reconciler {
     }
     await Promise.all(orphans.map(async (orphan) => (orphan.saved = await this.savedState(orphan.channelId))));
     const claimed = new Set<string>();
+    const resumed: { call: CallRecord; channelIds: string[] }[] = [];
     for (const orphan of orphans) {
       // The requests above gave the events time to arrive: a caller whose StasisStart
       // was read meanwhile is a call of this life (resuming it too would ring twice).
@@ -62,12 +63,42 @@ export class Reconciler {
       }
       const own = legs.filter((leg) => leg.callId === resolution.callId);
       for (const leg of own) claimed.add(leg.channelId);
-      this.adoptCaller(orphan, own, resolution);
+      const call = this.adoptCaller(orphan, own, resolution);
+      resumed.push({ call, channelIds: [orphan.channelId, ...own.map((leg) => leg.channelId)] });
     }
     for (const leg of legs) {
       if (claimed.has(leg.channelId) || this.core.channelToCall.has(leg.channelId)) continue;
       this.core.log.warn({ event: 'call.orphan_leg', channel: leg.name }, 'ring leg of an unknown call: hung up');
       await this.core.hangupChannel(leg.channelId);
+    }
+    await this.lookAgain(resumed);
+  }
+
+  /**
+   * The events of a resumed call's channels that came between the listing and the
+   * adoption found no call (nobody knew those channels yet) and were dropped: a leg
+   * answered then would ring on for ever in the flow's eyes. One more listing tells
+   * what changed meanwhile — a leg answered, a leg or the caller gone. Only the
+   * channels listed the first time are looked at (a leg dialled since may not exist
+   * yet); events read from now on reach the call as usual, and each handler takes a
+   * fact once, so a fact seen both ways counts once.
+   */
+  private async lookAgain(resumed: { call: CallRecord; channelIds: string[] }[]): Promise<void> {
+    if (resumed.length === 0) return;
+    let channels: AriChannel[];
+    try {
+      channels = (await this.core.ari.request('list channels', (c) => c.channels.list())) as unknown as AriChannel[];
+    } catch {
+      return; // Asterisk unreachable: the next reconnection reconciles again
+    }
+    const states = new Map(channels.map((ch) => [ch.id, ch.state]));
+    for (const { call, channelIds } of resumed) {
+      for (const channelId of channelIds) {
+        if (call.finished) break;
+        const state = states.get(channelId);
+        if (state === undefined) this.core.onChannelGone(channelId, undefined);
+        else if (state === 'Up') this.core.onChannelUp(channelId);
+      }
     }
   }
 
@@ -90,7 +121,7 @@ export class Reconciler {
    * of each leg while nobody listened: gone → no answer; answered → answered (the
    * flow bridges it); still ringing → it rings on, to the end of its ring time.
    */
-  private adoptCaller(orphan: OrphanCaller, legs: OrphanLeg[], adoption: Adoption): void {
+  private adoptCaller(orphan: OrphanCaller, legs: OrphanLeg[], adoption: Adoption): CallRecord {
     const callId = adoption.callId;
     const call = newCallRecord(callId, orphan.channelId, adoption.audio, this.core.scheduler);
     if (adoption.playbackId) call.playbacks.set(`${callId}.${adoption.playbackId}`, adoption.playbackId);
@@ -117,12 +148,13 @@ export class Reconciler {
     for (const attemptId of Object.keys(adoption.attempts)) {
       const attempt = call.attempts.get(attemptId);
       const leg = legs.find((l) => l.attemptId === attemptId);
-      if (call.finished || call.hungUp) return;
+      if (call.finished || call.hungUp) return call;
       if (!attempt || !leg) this.core.handlers.onEvent(callId, { type: 'attemptFailed', attemptId, cause: 'noanswer' });
       else if (leg.state === 'Up') this.core.onChannelUp(leg.channelId);
       // Still ringing: it rings on, until the flow's ring timer (restarted at its original end) says no answer.
       else if (leg.state !== 'Ringing' && leg.state !== 'Ring') this.core.failAttempt(call, attempt, 'failed', true); // created, never dialled: it will not ring
     }
+    return call;
   }
 
   /**

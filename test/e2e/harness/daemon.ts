@@ -7,6 +7,7 @@ import { REPO, ariSettings, sandboxSettings, sandboxSpeechDir } from './sandbox'
 import { HistoryStore, type StoredCall } from '../../../src/history/store';
 import { openHistoryDb } from '../../../src/history/db';
 import { followLines } from '../../support/child-lines';
+import { started, type Stoppable } from './leftovers';
 
 export interface JournalLine {
   level: number;
@@ -19,7 +20,8 @@ export interface JournalLine {
   [key: string]: unknown;
 }
 
-export class DaemonProcess {
+export class DaemonProcess implements Stoppable {
+  readonly label = 'daemon';
   readonly lines: JournalLine[] = [];
   readonly raw: string[] = [];
   private child: ChildProcess | undefined;
@@ -82,7 +84,12 @@ export class DaemonProcess {
         }
       }
     }).then((code) => (this.exitCode = code));
+    started(this);
     return this;
+  }
+
+  running(): boolean {
+    return !!this.child && this.exitCode === null;
   }
 
   /** Resolves once ARI is connected (the daemon logs `ari.connected`). */

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { started, type Stoppable } from './leftovers';
 
 const SCENARIOS = path.join(__dirname, '..', 'sipp');
 
@@ -85,14 +86,14 @@ export function parseMessages(file: string): SipMessage[] {
   return out;
 }
 
-export abstract class SippProcess {
+export abstract class SippProcess implements Stoppable {
   protected child: ChildProcess | undefined;
   readonly messageFile: string;
   protected output = '';
   readonly exited: Promise<number>;
   private resolveExit!: (code: number) => void;
 
-  protected constructor(label: string) {
+  protected constructor(readonly label: string) {
     this.messageFile = path.join(workDir, `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}.msg`);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
@@ -105,6 +106,11 @@ export abstract class SippProcess {
     child.stdout?.on('data', (d) => (this.output += String(d)));
     child.stderr?.on('data', (d) => (this.output += String(d)));
     child.on('exit', (code, signal) => this.resolveExit(code ?? (signal ? 128 : 1)));
+    started(this);
+  }
+
+  running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   messages(): SipMessage[] {
@@ -117,7 +123,7 @@ export abstract class SippProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+    if (this.child && this.running()) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child?.kill('SIGKILL'), 2000);
       await this.exited;

@@ -91,3 +91,87 @@ describe('reconciliation and a StasisStart of the same caller', () => {
     expect(incoming).toEqual(['1764761299.57']);
   });
 });
+
+// A caller of a previous life, its ring leg listed Ringing; what changes while the
+// reconciliation asks for the saved state comes as events for channels nobody knows yet.
+describe('reconciliation and the events of a resumed call read before its adoption', () => {
+  const leg: AriChannel = {
+    id: '1764761270.44',
+    name: 'PJSIP/secretariat-0000002c',
+    state: 'Ringing',
+    caller: { name: '', number: '0612345678' },
+    dialplan: { context: 'accueil', exten: 's', priority: 1, app_name: 'Stasis', app_data: 'accueil,attempt,previous-life,a1' },
+  };
+
+  /** The listings answer from `listings` in turn (the last one repeats); `meanwhile` runs during GET variable. */
+  function ariWithListings(listings: AriChannel[][], meanwhile: (ari: EventEmitter) => void) {
+    const { ari, requests } = scriptedAri('{"snapshot":"of a previous life"}', meanwhile);
+    let listed = 0;
+    const client = {
+      channels: {
+        list: async () => listings[Math.min(listed++, listings.length - 1)],
+        getChannelVar: async () => (meanwhile(ari), { value: 'snapshot' }),
+        continueInDialplan: async () => undefined,
+        hangup: async () => undefined,
+      },
+      bridges: { list: async () => [] },
+    };
+    (ari as unknown as { request: (what: string, call: (c: unknown) => Promise<unknown>) => Promise<unknown> }).request = (what, call) => {
+      requests.push(what);
+      return call(client);
+    };
+    return { ari, requests };
+  }
+
+  function adapterReporting(ari: EventEmitter) {
+    const events: string[] = [];
+    const calls = new AsteriskCalls(ari as unknown as AriConnection, 'accueil', {
+      onIncoming: () => undefined,
+      onEvent: (_callId, event) => events.push(event.type),
+      onFinished: () => undefined,
+    }, pino({ level: 'silent' }));
+    return { calls, events };
+  }
+
+  const ringing: Adoption = { callId: 'previous-life', audio: 'music', attempts: { a1: Date.now() + 15000 }, begin: () => undefined };
+
+  test('a leg answered between the listing and the adoption is reported answered', async () => {
+    const { ari } = ariWithListings([[caller, leg], [caller, { ...leg, state: 'Up' }]], (a) =>
+      a.emit('event', { type: 'ChannelStateChange', application: 'accueil', channel: { ...leg, state: 'Up' } }),
+    );
+    const { calls, events } = adapterReporting(ari);
+    await calls.reconcile(() => ringing);
+    expect(events).toEqual(['attemptAnswered']);
+    // Its event read again later is the same fact: not a second answer.
+    ari.emit('event', { type: 'ChannelStateChange', application: 'accueil', channel: { ...leg, state: 'Up' } });
+    expect(events).toEqual(['attemptAnswered']);
+  });
+
+  test('a leg gone between the listing and the adoption is reported failed', async () => {
+    const { ari } = ariWithListings([[caller, leg], [caller]], (a) =>
+      a.emit('event', { type: 'ChannelDestroyed', application: 'accueil', cause: 21, channel: leg }),
+    );
+    const { calls, events } = adapterReporting(ari);
+    await calls.reconcile(() => ringing);
+    expect(events).toEqual(['attemptFailed']);
+    expect(calls.held().calls).toBe(1);
+  });
+
+  test('a caller gone between the listing and the adoption ends the call: nothing held', async () => {
+    const { ari } = ariWithListings([[caller, leg], [leg]], (a) =>
+      a.emit('event', { type: 'StasisEnd', application: 'accueil', channel: caller }),
+    );
+    const { calls, events } = adapterReporting(ari);
+    await calls.reconcile(() => ringing);
+    expect(events).toEqual(['callerHangup']);
+    expect(calls.held().calls).toBe(0);
+  });
+
+  test('a leg still ringing on the second look rings on: nothing reported', async () => {
+    const { ari } = ariWithListings([[caller, leg]], () => undefined);
+    const { calls, events } = adapterReporting(ari);
+    await calls.reconcile(() => ringing);
+    expect(events).toEqual([]);
+    expect(calls.held().calls).toBe(1);
+  });
+});
