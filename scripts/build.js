@@ -14,4 +14,7 @@ fs.rmSync(stamp, { force: true }); // a failed build must not leave a current-lo
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 const { PRECOMPILED_VALIDATOR, validatorSource } = require(path.join(dist, 'plan', 'schemaCheck.js'));
 fs.writeFileSync(path.join(dist, 'plan', PRECOMPILED_VALIDATOR), validatorSource());
+// Checking a plan's holiday region needs only the list of regions, not date-holidays itself.
+const { REGION_CATALOGUE_FILE, catalogueFromEngine } = require(path.join(dist, 'calendar', 'regions.js'));
+fs.writeFileSync(path.join(dist, 'calendar', REGION_CATALOGUE_FILE), JSON.stringify(catalogueFromEngine()));
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

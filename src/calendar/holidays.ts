@@ -2,7 +2,8 @@
 // Only `type === 'public'` counts: observances, optional and bank holidays do not
 // close a practice. Names come in French where date-holidays has them.
 
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
+import { holidaysEngine, regionCatalogue } from './regions';
 
 /**
  * Our region syntax is "CC" or "CC-SUB" (ISO 3166-2 style, as written in the plan).
@@ -32,24 +33,21 @@ interface ParsedRegion {
   region?: string;
 }
 
-const catalogue = new Holidays();
-
 /** Reads "FR", "FR-57", "FR-971", "DE-BY"…; null when date-holidays does not know it. */
 export function parseHolidayRegion(region: string): ParsedRegion | null {
   const [rawCountry, rawState, rawRegion, ...extra] = region.trim().split('-');
   if (!rawCountry || extra.length > 0) return null;
   const country = rawCountry.toUpperCase();
-  const countries = catalogue.getCountries();
-  if (!countries || !(country in countries)) return null;
+  const states = regionCatalogue()[country];
+  if (!states) return null;
   if (rawState === undefined) return { country };
   let state = rawState.toUpperCase();
   if (country === 'FR') state = FRENCH_OVERSEAS[state] ?? state;
-  const states = catalogue.getStates(country);
-  if (!states || !(state in states)) return null;
+  const regions = states[state];
+  if (!regions) return null;
   if (rawRegion === undefined) return { country, state };
   const region_ = rawRegion.toUpperCase();
-  const regions = catalogue.getRegions(country, state);
-  if (!regions || !(region_ in regions)) return null;
+  if (!regions.includes(region_)) return null;
   return { country, state, region: region_ };
 }
 
@@ -70,11 +68,12 @@ function engineFor(region: string): Holidays {
     const parsed = parseHolidayRegion(region);
     if (!parsed) throw new Error(holidayRegionError(region) ?? region);
     const opts = { languages: ['fr'], types: ['public' as const] };
+    const Engine = holidaysEngine();
     hd = parsed.region
-      ? new Holidays(parsed.country, parsed.state!, parsed.region, opts)
+      ? new Engine(parsed.country, parsed.state!, parsed.region, opts)
       : parsed.state
-        ? new Holidays(parsed.country, parsed.state, opts)
-        : new Holidays(parsed.country, opts);
+        ? new Engine(parsed.country, parsed.state, opts)
+        : new Engine(parsed.country, opts);
     engines.set(region, hd);
   }
   return hd;

@@ -1,13 +1,13 @@
 // The `calendars` section of a plan: weekly hours, public holidays, exceptional
 // days and the manual override, checked and converted (build.ts calls it per calendar).
 
-import Holidays from 'date-holidays';
 import type { Calendar, CalendarException, CalendarOverride, HolidayRule, Interval, WeeklyHours } from './types';
 import type { Pos } from './yamlTree';
 import { pointer } from './yamlTree';
 import { formatTime, parseDate, parseDateTime, parseDays, parseInterval } from './times';
 import { didYouMean } from './suggest';
 import { holidayRegionError, parseHolidayRegion } from '../calendar/holidays';
+import { regionCatalogue } from '../calendar/regions';
 import { MAX_NAME_LENGTH } from './guards';
 
 type Obj = Record<string, unknown>;
@@ -99,14 +99,14 @@ export class CalendarSection {
     // One parser for what the calendar accepts (FR-974 = FR-RE…); the rest only explains a refusal.
     if (parseHolidayRegion(region)) return { region };
     const [country = '', state, ...rest] = region.split('-');
-    const hd = new Holidays();
-    const countries = Object.keys(hd.getCountries());
+    const catalogue = regionCatalogue();
+    const countries = Object.keys(catalogue);
     if (!countries.includes(country) || rest.length > 0) {
       this.site.error(rptr, `found "${region}", expected a country code such as "FR", a region such as "FR-57", or "none"${didYouMean(country, countries)}`);
       return undefined;
     }
     if (state !== undefined) {
-      const states = Object.keys(hd.getStates(country) ?? {});
+      const states = Object.keys(catalogue[country] ?? {});
       if (!states.includes(state)) {
         this.site.error(rptr, `found "${region}": "${state}" is not a region of ${country}; expected one of ${states.map((s) => `${country}-${s}`).join(', ') || `${country} alone`}`);
         return undefined;

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { Plan } from './types';
 import { formatError, type PlanError } from './errors';
 import { isPlanFile, loadPlan, type LoadOptions } from './load';
@@ -95,8 +95,8 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
   // Two watchers: the plan's folder without its subfolders (it may be a busy directory),
   // the sounds folder with its subfolders.
   const watchers: FSWatcher[] = [
-    watch(planDir, { ignoreInitial: true, depth: 0, atomic: true }),
-    watch(soundsDir, { ignoreInitial: true, depth: 4, atomic: true }),
+    chokidarWatch(planDir, { ignoreInitial: true, depth: 0, atomic: true }),
+    chokidarWatch(soundsDir, { ignoreInitial: true, depth: 4, atomic: true }),
   ];
   for (const w of watchers) {
     w.on('all', (_event, p) => {
@@ -116,4 +116,10 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
       await reader?.close();
     },
   };
+}
+
+/** chokidar, loaded only by what watches (a command that reads a plan once does not). */
+function chokidarWatch(...args: Parameters<typeof import('chokidar').watch>): FSWatcher {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('chokidar') as typeof import('chokidar')).watch(...args);
 }
