@@ -122,9 +122,9 @@ export interface Daemon {
 export async function startDaemon(
   ari: Record<string, string>,
   planFile: string,
-  options: { env?: Record<string, string>; onLine?: (line: string) => void } = {},
+  options: { env?: Record<string, string>; onLine?: (line: string) => void; nodeArgs?: string[] } = {},
 ): Promise<Daemon> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', planFile, '--sounds', path.join(REPO, 'sounds')], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(REPO, 'bin/accueil'), 'run', '--plan', planFile, '--sounds', path.join(REPO, 'sounds')], {
     cwd: REPO,
     env: {
       ...process.env,
@@ -234,4 +234,33 @@ export function runMain(name: string, main: () => Promise<void>): void {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       fs.rmSync(work, { recursive: true, force: true });
     });
+}
+
+/**
+ * The ten heaviest functions (self time) and packages of the CPU profiles that
+ * `node --cpu-prof` wrote into `dir`, as lines to print.
+ */
+export function profileTop(dir: string, count = 10): string[] {
+  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+  const byFunction = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let total = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const us = profile.timeDeltas[i] ?? 0;
+      const frame = nodes.get(id)?.callFrame;
+      if (!frame) return;
+      total += us;
+      const where = frame.url.replace(/^.*node_modules\//, '').replace(`file://${REPO}/`, '').replace(`${REPO}/`, '');
+      const fn = `${frame.functionName || '(anonymous)'} ${where ? `${where}:${frame.lineNumber + 1}` : ''}`.trim();
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+      const pkg = /^(@[^/]+\/[^/]+|[^/]+)\//.exec(where)?.[1] ?? (where.startsWith('node:') ? 'node (built-in)' : where ? where.split('/').slice(0, 2).join('/') : frame.functionName);
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    });
+  }
+  const top = (m: Map<string, number>): string[] =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, count).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  return [`total ${(total / 1000).toFixed(0)} ms sampled`, 'by function (self time):', ...top(byFunction), 'by package:', ...top(byPackage)];
 }

@@ -9,6 +9,7 @@
 //   --calls      calls per comparison phase (daemon, then dialplan)
 //   --soak       calls in a row through the daemon for the RSS figure (0: skip)
 //   --soak-rate  new calls per second in the soak
+//   --cpu-prof   the daemon runs under node --cpu-prof; its profile's top ten is printed
 //
 // Needs the sandbox (`bash scripts/asterisk-sandbox.sh up`; started here if it is
 // down, and left running). Installs bench/extensions_bench.conf into it.
@@ -17,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, wavSeconds, work,
+  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, profileTop, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, wavSeconds, work,
 } from './lib';
 
 const GREETING = 'bienvenue-dr-martin';
@@ -31,6 +32,7 @@ const MAX = flag('max', 200);
 const CALLS = flag('calls', 600);
 const SOAK = flag('soak', 10000);
 const SOAK_RATE = flag('soak-rate', 40);
+const CPU_PROF = process.argv.includes('--cpu-prof');
 const POOL = MAX + 50; // secretariat "lines" in the bench plan (see plan() below)
 const BENCH_ENDPOINTS = 400; // asterisk/sandbox/pjsip_bench.conf
 if (POOL > BENCH_ENDPOINTS) throw new Error(`--max ${MAX} needs ${POOL} lines; the sandbox has ${BENCH_ENDPOINTS} bench endpoints (asterisk/sandbox/pjsip_bench.conf)`);
@@ -241,7 +243,8 @@ async function main(): Promise<void> {
   const asteriskPid = Number(fs.readFileSync(path.join(SANDBOX, 'state/asterisk.pid'), 'utf8').trim());
   const planFile = path.join(work, 'plan.yaml');
   fs.writeFileSync(planFile, plan());
-  const daemon = await startDaemon(env, planFile);
+  const profileDir = path.join(os.tmpdir(), `accueil-cpu-prof-${Date.now()}`); // kept after the run
+  const daemon = await startDaemon(env, planFile, CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
   const daemonPid = daemon.child.pid!;
   await sleep(2000);
   const rssAtStart = rssKb(daemonPid);
@@ -290,6 +293,7 @@ async function main(): Promise<void> {
   }
   console.log(`  daemon journal: ${daemon.errors} errors, ${daemon.warnings} warnings${daemon.lastProblems.length ? `; last: \n    ${daemon.lastProblems.join('\n    ')}` : ''}`);
   await stop(daemon.child, daemon.exited);
+  if (CPU_PROF) console.log(`  daemon CPU profile (${profileDir}):\n    ${profileTop(profileDir).join('\n    ')}`);
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

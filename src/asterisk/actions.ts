@@ -79,7 +79,7 @@ export class ActionRunner {
         await this.core.handlers.prepareMedia?.(action.media);
         // A studio take is played from where Asterisk stored it.
         const media = action.media.map((m) => (m.startsWith(TAKE_MEDIA_PREFIX) ? `recording:${takeNameOf(call.callId, m.slice(TAKE_MEDIA_PREFIX.length))}` : m.includes(':') ? m : `sound:${m}`));
-        await this.core.ari.request('play', (c) => c.channels.play({ channelId, media: media as unknown as string, playbackId: ariId }));
+        await this.core.ari.request('play', (c) => c.channels.play({ channelId, media, playbackId: ariId }));
         return;
       }
       case 'stopPlayback': {
@@ -194,8 +194,8 @@ export class ActionRunner {
           'CONNECTEDLINE(num,i)': action.callerId.number,
           'CALLERID(name)': action.callerId.name,
           'CALLERID(num)': action.callerId.number,
-        } as unknown as never,
-      } as never),
+        },
+      }),
     );
   }
 
@@ -209,7 +209,7 @@ export class ActionRunner {
     call.bridgeId = bridgeId;
     call.bridgedAttempt = attemptId;
     await this.core.ari.request('add to bridge', (c) =>
-      c.bridges.addChannel({ bridgeId, channel: [call.channelId, attempt.channelId] as unknown as string }),
+      c.bridges.addChannel({ bridgeId, channel: [call.channelId, attempt.channelId] }),
     );
   }
 

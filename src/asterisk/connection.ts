@@ -8,6 +8,7 @@ import { appendFileSync } from 'fs';
 import * as ari from 'ari-client';
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
+import { AriRest } from './rest';
 
 export interface AriSettings {
   url: string;
@@ -58,6 +59,27 @@ export interface AriChannel {
 }
 
 export class AriTimeoutError extends Error {}
+
+type Hot<R, Own> = Omit<R, keyof Own> & Own;
+
+/**
+ * What `request` hands to its caller: ari-client's client, except the requests a
+ * call makes, which go through our thin client (src/asterisk/rest.ts).
+ */
+export type AriClient = Omit<ari.Client, 'channels' | 'bridges' | 'playbacks'> & {
+  channels: Hot<ari.Client['channels'], AriRest['channels']>;
+  bridges: Hot<ari.Client['bridges'], AriRest['bridges']>;
+  playbacks: Hot<ari.Client['playbacks'], AriRest['playbacks']>;
+};
+
+/** ari-client's resources with the thin client's methods laid over them. */
+function withThinRequests(client: ari.Client, rest: AriRest): AriClient {
+  return Object.assign(Object.create(client) as ari.Client, {
+    channels: Object.assign(Object.create(client.channels) as ari.Client['channels'], rest.channels),
+    bridges: Object.assign(Object.create(client.bridges) as ari.Client['bridges'], rest.bridges),
+    playbacks: Object.assign(Object.create(client.playbacks) as ari.Client['playbacks'], rest.playbacks),
+  }) as AriClient;
+}
 
 /**
  * Backoff with jitter: 0.25 s, 0.5 s, 1 s, then every 0.5–1 s. A local Asterisk
@@ -124,7 +146,8 @@ export function eventsRequest(settings: Pick<AriSettings, 'url' | 'username' | '
  * still reopens a socket it had scheduled, so one loop here owns both.
  */
 export class AriConnection extends EventEmitter {
-  private client: ari.Client | undefined;
+  private client: AriClient | undefined;
+  private thin: AriRest | undefined;
   private socket: WebSocket | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -152,13 +175,13 @@ export class AriConnection extends EventEmitter {
     this.drop();
   }
 
-  /** The REST side of ari-client, for src/asterisk only. Throws when not connected. */
-  rest(): ari.Client {
+  /** The REST side, for src/asterisk only. Throws when not connected. */
+  rest(): AriClient {
     if (!this.client || this._state !== 'connected') throw new Error('ARI is not connected');
     return this.client;
   }
 
-  request<T>(what: string, call: (client: ari.Client) => Promise<T>): Promise<T> {
+  request<T>(what: string, call: (client: AriClient) => Promise<T>): Promise<T> {
     return withTimeout(call(this.rest()), this.settings.requestTimeoutMs, what);
   }
 
@@ -193,7 +216,8 @@ export class AriConnection extends EventEmitter {
       await this.probe();
       const client = await quietly(() => withTimeout(ari.connect(url, username, password), requestTimeoutMs, 'connect'));
       if (this.stopped()) return;
-      this.client = client;
+      this.thin = new AriRest(this.settings);
+      this.client = withThinRequests(client, this.thin);
       const events = eventsRequest(this.settings);
       const socket = new WebSocket(events.url, { handshakeTimeout: requestTimeoutMs, headers: events.headers });
       this.socket = socket;
@@ -294,5 +318,7 @@ export class AriConnection extends EventEmitter {
       socket.terminate();
     }
     this.client = undefined;
+    this.thin?.close();
+    this.thin = undefined;
   }
 }
