@@ -64,12 +64,14 @@ type Hot<R, Own> = Omit<R, keyof Own> & Own;
 
 /**
  * What `request` hands to its caller: ari-client's client, except the requests a
- * call makes, which go through our thin client (src/asterisk/rest.ts).
+ * call makes and the watch of the lines, which go through our thin client (src/asterisk/rest.ts).
  */
-export type AriClient = Omit<ari.Client, 'channels' | 'bridges' | 'playbacks'> & {
+export type AriClient = Omit<ari.Client, 'channels' | 'bridges' | 'playbacks' | 'applications' | 'endpoints'> & {
   channels: Hot<ari.Client['channels'], AriRest['channels']>;
   bridges: Hot<ari.Client['bridges'], AriRest['bridges']>;
   playbacks: Hot<ari.Client['playbacks'], AriRest['playbacks']>;
+  applications: Hot<ari.Client['applications'], AriRest['applications']>;
+  endpoints: Hot<ari.Client['endpoints'], AriRest['endpoints']>;
 };
 
 /** ari-client's resources with the thin client's methods laid over them. */
@@ -78,6 +80,8 @@ function withThinRequests(client: ari.Client, rest: AriRest): AriClient {
     channels: Object.assign(Object.create(client.channels) as ari.Client['channels'], rest.channels),
     bridges: Object.assign(Object.create(client.bridges) as ari.Client['bridges'], rest.bridges),
     playbacks: Object.assign(Object.create(client.playbacks) as ari.Client['playbacks'], rest.playbacks),
+    applications: Object.assign(Object.create(client.applications) as ari.Client['applications'], rest.applications),
+    endpoints: Object.assign(Object.create(client.endpoints) as ari.Client['endpoints'], rest.endpoints),
   }) as AriClient;
 }
 

@@ -1,6 +1,6 @@
 // The REST requests a call makes (answer, play, ring, create, dial, bridge, hang up,
-// keep its snapshot…) go through this thin client of our own: one HTTP request each
-// over a keep-alive agent, nothing built at run time. ari-client builds every request
+// keep its snapshot…) and the watch of every line go through this thin client of our
+// own: one HTTP request each over a few kept-alive sockets, nothing built at run time. ari-client builds every request
 // through swagger-client and serves the rest (listings, subscriptions, endpoints,
 // originate, recordings), so it stays the reference for what is not on a call's path.
 // Measured: bench/ari-rest.ts, docs/performance.md.
@@ -134,5 +134,17 @@ export class AriRest {
 
   readonly playbacks = {
     stop: (p: { playbackId: string }) => this.send('DELETE', path('playbacks', p.playbackId)),
+  };
+
+  // At every (re)connection, one pair per line watched: a burst of them. Through this
+  // client it shares its few sockets; through ari-client it opened one socket per
+  // request, beyond Asterisk's 100 HTTP sessions with a few hundred lines.
+  readonly applications = {
+    subscribe: (p: { applicationName: string; eventSource: string }) =>
+      this.send('POST', `${path('applications', p.applicationName)}/subscription`, { eventSource: p.eventSource }),
+  };
+
+  readonly endpoints = {
+    get: (p: { tech: string; resource: string }) => this.send('GET', path('endpoints', p.tech, p.resource)),
   };
 }

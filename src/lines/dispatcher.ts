@@ -230,6 +230,15 @@ export class Dispatcher {
   dispatch(now: number): Dispatch {
     const offers: Offer[] = [];
     const overflows: Overflow[] = [];
+    // Whether a group has a free line at all, looked at once per group: a presentation
+    // only takes free lines, so a group with none now gets none in this round. Under
+    // load (every line busy, many waiting) this keeps a round linear in callers + lines.
+    const hasFree = new Map<QueueGroup, boolean>();
+    const anyFree = (g: QueueGroup): boolean => {
+      let known = hasFree.get(g);
+      if (known === undefined) hasFree.set(g, (known = g.lines.some((l) => this.lineStatus(l) === 'free')));
+      return known;
+    };
     for (const caller of this.inOrder()) {
       if (caller.deadline <= now) continue; // its own max-wait timer takes it out
       const hopeless = this.hopeless(caller);
@@ -239,6 +248,7 @@ export class Dispatcher {
         continue;
       }
       if (caller.deadline - now < Math.min(MIN_PRESENTATION_MS, (caller.deadline - caller.since) / 2)) continue; // too late to ring a phone
+      if (!anyFree(caller.group)) continue;
       const picked = this.pick(caller, now);
       for (const line of picked) this.reserve(caller, line);
       if (picked.length) offers.push({ callerId: caller.id, group: caller.group.name, lines: picked });
@@ -246,14 +256,32 @@ export class Dispatcher {
     return { offers, overflows, nextWakeAt: this.nextWakeAt(now) };
   }
 
-  /** The earliest future instant when a pause or a wrap-up ends for a waiting caller. */
+  /**
+   * The earliest future instant when a pause or a wrap-up ends for a waiting caller:
+   * only lines in wrap-up (found once per group) or paused for a caller can end one.
+   */
   nextWakeAt(now: number): number | undefined {
     let next: number | undefined;
+    const wrapUps = new Map<QueueGroup, Map<string, number>>();
+    const wrapUpsOf = (g: QueueGroup): Map<string, number> => {
+      let ends = wrapUps.get(g);
+      if (!ends) {
+        ends = new Map();
+        for (const line of g.lines) {
+          const until = this.wrapUpUntil(line, g, now);
+          if (until !== undefined) ends.set(line, until);
+        }
+        wrapUps.set(g, ends);
+      }
+      return ends;
+    };
     for (const c of this.callers.values()) {
       if (c.deadline <= now) continue;
-      for (const line of c.group.lines) {
+      const ends = wrapUpsOf(c.group);
+      const candidates = new Set([...ends.keys(), ...[...c.pausedUntil].filter(([, until]) => until > now).map(([line]) => line)]);
+      for (const line of candidates) {
         if (this.lineStatus(line) !== 'free' || c.refused.has(line)) continue;
-        const at = Math.max(c.pausedUntil.get(line) ?? 0, this.wrapUpUntil(line, c.group, now) ?? 0);
+        const at = Math.max(c.pausedUntil.get(line) ?? 0, ends.get(line) ?? 0);
         if (at > now && (next === undefined || at < next)) next = at;
       }
     }

@@ -3,7 +3,7 @@
 // a new plan replaces the old one only if it is valid. The last good plan always stays.
 
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import type { FSWatcher } from 'chokidar';
 import type { Plan } from './types';
 import { formatError, type PlanError } from './errors';
@@ -92,19 +92,21 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
   };
 
   await reload();
-  // Two watchers: the plan's folder without its subfolders (it may be a busy directory),
-  // the sounds folder with its subfolders.
-  const watchers: FSWatcher[] = [
-    chokidarWatch(planDir, { ignoreInitial: true, depth: 0, atomic: true }),
-    chokidarWatch(soundsDir, { ignoreInitial: true, depth: 4, atomic: true }),
-  ];
-  for (const w of watchers) {
-    w.on('all', (_event, p) => {
-      if (relevant(p)) schedule();
-    });
-    w.on('error', () => undefined); // e.g. the sounds folder is missing: the plan check says so
-  }
-  await Promise.all(watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
+  // The plan's folder without its subfolders, through the kernel's own notifications:
+  // it may be a busy directory, and chokidar reads a whole folder again (an lstat per
+  // entry) at every change in it — seconds of CPU under load (bench/load.ts, whose
+  // folder fills with SIPp traces). Events are sorted by name alone.
+  const planWatcher: FolderWatcher = watchFolder(planDir, { persistent: true }, (_event, name) => {
+    if (name === null || relevant(path.join(planDir, name.toString()))) schedule();
+  });
+  planWatcher.on('error', () => undefined); // the folder went away: the next reload says so
+  // The sounds folder with its subfolders (quiet: sounds change when somebody adds one).
+  const soundsWatcher: FSWatcher = chokidarWatch(soundsDir, { ignoreInitial: true, depth: 4, atomic: true });
+  soundsWatcher.on('all', (_event, p) => {
+    if (relevant(p)) schedule();
+  });
+  soundsWatcher.on('error', () => undefined); // e.g. the sounds folder is missing: the plan check says so
+  await new Promise<void>((resolve) => soundsWatcher.once('ready', () => resolve()));
 
   return {
     current: () => current,
@@ -112,7 +114,8 @@ export async function watchPlan(planPath: string, opts: WatchOptions, onChange: 
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);
-      await Promise.all(watchers.map((w) => w.close()));
+      planWatcher.close();
+      await soundsWatcher.close();
       await reader?.close();
     },
   };

@@ -111,6 +111,15 @@ describe('the thin ARI client', () => {
     ari.close();
   });
 
+  test('the watch of a line: its device state subscribed, its endpoint read', async () => {
+    const ari = client();
+    await ari.applications.subscribe({ applicationName: 'accueil', eventSource: 'deviceState:PJSIP/secretariat' });
+    await ari.endpoints.get({ tech: 'PJSIP', resource: 'secretariat' });
+    ari.close();
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['POST /ari/applications/accueil/subscription', 'GET /ari/endpoints/PJSIP/secretariat']);
+    expect(seen[0]!.query).toEqual({ eventSource: 'deviceState:PJSIP/secretariat' });
+  });
+
   test('ids are encoded in the path', async () => {
     const ari = client();
     await ari.channels.hangup({ channelId: 'a/b c' });

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { watchPlan, type PlanEvent, type PlanWatcher } from '../../../src/plan';
+import * as load from '../../../src/plan/load';
 import { BASE } from './helpers';
 
 jest.setTimeout(20_000);
@@ -101,6 +102,25 @@ describe('watchPlan', () => {
     await fs.rename(tmp, file);
     const again = await nextEvent();
     expect(again.type === 'loaded' && again.diff.numbers.removed).toEqual(['+33142000009']);
+  });
+
+  it('files written beside the plan in a busy folder reload nothing; the plan\'s own change still does', async () => {
+    const reads = jest.spyOn(load, 'loadPlan');
+    try {
+      watcher = await watchPlan(file, { soundsDir, debounceMs: 100 }, onChange);
+      await nextEvent();
+      const before = reads.mock.calls.length;
+      for (let i = 0; i < 200; i++) await fs.writeFile(path.join(dir, 'plan', `trace-${i % 20}.log`), `line ${i}\n`, { flag: 'a' });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(reads.mock.calls.length).toBe(before);
+      await fs.writeFile(file, BASE.replace('max_wait: 30s', 'max_wait: 45s'));
+      const e = await nextEvent();
+      expect(e.type).toBe('loaded');
+      expect(maxWait(watcher)).toBe(45_000);
+      expect(reads.mock.calls.length).toBe(before + 1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('waits for a write made in several steps', async () => {
