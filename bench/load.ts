@@ -264,8 +264,11 @@ async function main(): Promise<void> {
     report(results[1]!);
     const ratio = percentile(results[0]!.pdd, 0.5) / percentile(results[1]!.pdd, 0.5);
     const diff = percentile(results[0]!.pdd, 0.5) - percentile(results[1]!.pdd, 0.5);
-    const ratioNet = (percentile(results[0]!.pdd, 0.5) - GREETING_MS) / (percentile(results[1]!.pdd, 0.5) - GREETING_MS);
-    console.log(`  HEADLINE median post-dial delay, daemon / dialplan: ${ratio.toFixed(2)} (daemon ${diff >= 0 ? '+' : ''}${diff.toFixed(0)} ms); without the greeting: ${ratioNet.toFixed(2)}`);
+    const netDaemon = percentile(results[0]!.pdd, 0.5) - GREETING_MS;
+    const netDialplan = percentile(results[1]!.pdd, 0.5) - GREETING_MS;
+    // A ratio on a base under a millisecond says nothing: the two medians instead.
+    const net = netDialplan >= 1 ? `${(netDaemon / netDialplan).toFixed(2)}` : `${netDaemon.toFixed(0)} ms against ${netDialplan.toFixed(0)} ms`;
+    console.log(`  HEADLINE median post-dial delay, daemon / dialplan: ${ratio.toFixed(2)} (daemon ${diff >= 0 ? '+' : ''}${diff.toFixed(0)} ms); without the greeting: ${net}`);
     const ad = results[0]!.cpu.asterisk!.cpuS, ap = results[1]!.cpu.asterisk!.cpuS;
     console.log(`  Asterisk CPU, daemon phase / dialplan phase: ${(ad / ap).toFixed(2)}; daemon + Asterisk / dialplan Asterisk: ${((ad + results[0]!.cpu.daemon!.cpuS) / ap).toFixed(2)}`);
   }

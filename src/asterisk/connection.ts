@@ -60,6 +60,18 @@ export interface AriChannel {
 
 export class AriTimeoutError extends Error {}
 
+/**
+ * The event types the daemon reads (calls.ts, device-states.ts, the line metrics);
+ * Asterisk sends the application only these (its per-application event filter), not
+ * the dozen others of every call (ChannelVarset at each variable, ChannelDialplan,
+ * PlaybackStarted…) that would be built, sent and parsed for nothing. A unit test
+ * keeps the list in step with what the adapter reads.
+ */
+export const EVENTS_READ = [
+  'StasisStart', 'StasisEnd', 'ChannelDtmfReceived', 'PlaybackFinished', 'RecordingFinished', 'RecordingFailed',
+  'Dial', 'ChannelStateChange', 'ChannelHangupRequest', 'ChannelDestroyed', 'ChannelLeftBridge', 'DeviceStateChanged',
+] as const;
+
 type Hot<R, Own> = Omit<R, keyof Own> & Own;
 
 /**
@@ -231,6 +243,8 @@ export class AriConnection extends EventEmitter {
         socket.once('unexpected-response', (_req, res) => reject(new Error(`websocket refused: HTTP ${res.statusCode}`)));
       });
       if (this.stopped()) return;
+      await this.filterEvents();
+      if (this.stopped()) return;
       let alive = true;
       socket.on('pong', () => (alive = true));
       socket.on('message', (data) => this.onMessage(String(data)));
@@ -265,6 +279,15 @@ export class AriConnection extends EventEmitter {
     await res.arrayBuffer();
     if (res.status === 401) throw new Error('ARI refused the credentials (ARI_USERNAME / ARI_PASSWORD)');
     if (!res.ok) throw new Error(`ARI not ready: HTTP ${res.status}`);
+  }
+
+  /** Asks Asterisk for the events the daemon reads only; without the filter (an old Asterisk) every event comes, as before. */
+  private async filterEvents(): Promise<void> {
+    try {
+      await withTimeout(this.thin!.applications.filter({ applicationName: this.settings.app, allowed: [...EVENTS_READ] }), this.settings.requestTimeoutMs, 'event filter');
+    } catch (err) {
+      this.log.warn({ event: 'ari.event_filter_failed', error: (err as Error).message }, 'Asterisk did not take the event filter: every event of the application comes');
+    }
   }
 
   private onMessage(text: string): void {

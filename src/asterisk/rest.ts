@@ -56,7 +56,7 @@ export class AriRest {
   }
 
   /** One request; resolves with the JSON answer (undefined for 204), rejects with AriRestError. */
-  send(method: 'GET' | 'POST' | 'DELETE', resource: string, query: Query = {}, body?: unknown): Promise<unknown> {
+  send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', resource: string, query: Query = {}, body?: unknown): Promise<unknown> {
     let qs = '';
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined) continue;
@@ -140,6 +140,9 @@ export class AriRest {
   // client it shares its few sockets; through ari-client it opened one socket per
   // request, beyond Asterisk's 100 HTTP sessions with a few hundred lines.
   readonly applications = {
+    /** Only these event types reach the application (an empty list would mean all). */
+    filter: (p: { applicationName: string; allowed: string[] }) =>
+      this.send('PUT', `${path('applications', p.applicationName)}/eventFilter`, {}, { allowed: p.allowed.map((type) => ({ type })) }),
     subscribe: (p: { applicationName: string; eventSource: string }) =>
       this.send('POST', `${path('applications', p.applicationName)}/subscription`, { eventSource: p.eventSource }),
   };

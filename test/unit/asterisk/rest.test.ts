@@ -111,13 +111,18 @@ describe('the thin ARI client', () => {
     ari.close();
   });
 
-  test('the watch of a line: its device state subscribed, its endpoint read', async () => {
+  test('the watch of a line: its device state subscribed, its endpoint read; the events asked for', async () => {
     const ari = client();
     await ari.applications.subscribe({ applicationName: 'accueil', eventSource: 'deviceState:PJSIP/secretariat' });
     await ari.endpoints.get({ tech: 'PJSIP', resource: 'secretariat' });
+    await ari.applications.filter({ applicationName: 'accueil', allowed: ['StasisStart', 'StasisEnd'] });
     ari.close();
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['POST /ari/applications/accueil/subscription', 'GET /ari/endpoints/PJSIP/secretariat']);
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+      'POST /ari/applications/accueil/subscription', 'GET /ari/endpoints/PJSIP/secretariat', 'PUT /ari/applications/accueil/eventFilter',
+    ]);
     expect(seen[0]!.query).toEqual({ eventSource: 'deviceState:PJSIP/secretariat' });
+    // The filter is the body itself, as Asterisk reads it (checked on the sandbox's Asterisk 22).
+    expect(JSON.parse(seen[2]!.body)).toEqual({ allowed: [{ type: 'StasisStart' }, { type: 'StasisEnd' }] });
   });
 
   test('ids are encoded in the path', async () => {
