@@ -10,6 +10,7 @@
 //   --soak       calls in a row through the daemon for the RSS figure (0: skip)
 //   --soak-rate  new calls per second in the soak
 //   --cpu-prof   the daemon runs under node --cpu-prof; its profile's top ten is printed
+// The daemon runs with --expose-gc and bench/gc-probe.js: the soak reads its heap after forced collections.
 //
 // Needs the sandbox (`bash scripts/asterisk-sandbox.sh up`; started here if it is
 // down, and left running). Installs bench/extensions_bench.conf into it.
@@ -244,7 +245,19 @@ async function main(): Promise<void> {
   const planFile = path.join(work, 'plan.yaml');
   fs.writeFileSync(planFile, plan());
   const profileDir = path.join(os.tmpdir(), `accueil-cpu-prof-${Date.now()}`); // kept after the run
-  const daemon = await startDaemon(env, planFile, CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
+  // The heap after a forced collection (bench/gc-probe.js answers SIGUSR2 on the daemon's stderr).
+  const heapWaiters: ((bytes: number) => void)[] = [];
+  const onLine = (line: string): void => {
+    if (!line.includes('"bench.heap"')) return;
+    heapWaiters.shift()?.(Number((JSON.parse(line) as { heapUsed: number }).heapUsed));
+  };
+  const nodeArgs = ['--expose-gc', '--require', path.join(REPO, 'bench/gc-probe.js'), ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const daemon = await startDaemon(env, planFile, { nodeArgs, onLine });
+  const heapAfterGc = (): Promise<number> =>
+    new Promise((resolve) => {
+      heapWaiters.push(resolve);
+      daemon.child.kill('SIGUSR2');
+    });
   const daemonPid = daemon.child.pid!;
   await sleep(2000);
   const rssAtStart = rssKb(daemonPid);
@@ -284,14 +297,23 @@ async function main(): Promise<void> {
     const astAfterDialplan = rssKb(asteriskPid);
     report(soakDialplan);
     const rssBefore = rssKb(daemonPid);
+    const heapBefore = await heapAfterGc();
     const samples: string[] = [];
-    const soak = await phase('soak daemon', env, SOAK_NUMBER, '063', soakOpts, watched,
-      (done) => samples.push(`${done}: ${mb(rssKb(daemonPid))}`));
+    const heapSamples: string[] = [];
+    const soak = await phase('soak daemon', env, SOAK_NUMBER, '063', soakOpts, watched, (done) => {
+      samples.push(`${done}: ${mb(rssKb(daemonPid))}`);
+      void heapAfterGc().then((bytes) => heapSamples.push(`${done}: ${(bytes / 1048576).toFixed(1)} MB`));
+    });
     await sleep(3000);
     const rssAfter = rssKb(daemonPid);
+    const heapAfter = await heapAfterGc();
     const astAfterDaemon = rssKb(asteriskPid);
     report(soak);
     console.log(`    daemon RSS: at start of the soak ${mb(rssBefore)}, at the end (3 s after) ${mb(rssAfter)}; along the way ${samples.join(', ')}`);
+    console.log(
+      `    daemon heap after a forced collection: ${(heapBefore / 1048576).toFixed(1)} MB before the soak, ${(heapAfter / 1048576).toFixed(1)} MB after ` +
+        `(${heapAfter >= heapBefore ? '+' : ''}${((100 * (heapAfter - heapBefore)) / heapBefore).toFixed(1)} %); along the way ${heapSamples.join(', ')}`,
+    );
     console.log(`    Asterisk RSS: ${mb(astBeforeDialplan)} → ${mb(astAfterDialplan)} over the dialplan soak, → ${mb(astAfterDaemon)} over the daemon soak`);
   }
   console.log(`  daemon journal: ${daemon.errors} errors, ${daemon.warnings} warnings${daemon.lastProblems.length ? `; last: \n    ${daemon.lastProblems.join('\n    ')}` : ''}`);
