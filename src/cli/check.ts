@@ -13,6 +13,7 @@ function count(n: number, one: string, many = `${one}s`): string {
 
 export function summary(target: string, plan: Plan): string {
   const parts = [
+    ...(plan.practices ? [`${count(plan.practices.length, 'practice')} (${plan.practices.join(', ')})`] : []),
     count(Object.keys(plan.numbers).length, 'number'),
     count(Object.keys(plan.lines).length, 'line'),
     count(Object.keys(plan.groups).length, 'group'),

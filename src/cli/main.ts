@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
   user: { summary: 'user add|passwd|remove NAME [--role manager|admin] | list   accounts of the page', load: async () => require('./user') },
   audit: { summary: 'audit [--json] [--user NAME]   changes made from the page', load: async () => require('./audit') },
   sound: { summary: 'sound import FILE --name NAME [--replace] | list [--json]   [--plan P] [--sounds D]   the practice\'s audio', load: async () => require('./sound') },
+  'kamailio-dispatch': { summary: 'kamailio-dispatch <plan> --node NAME=HOST[:PORT] … [--pin PRACTICE=NODE] --out DIR   the entry point\'s tables', load: async () => require('./kamailio-dispatch') },
   voicemail: { summary: 'voicemail list [--box B] [--json] | heard <id> | delete <id>   [--dir D]   messages', load: async () => require('./voicemail') },
 };
 

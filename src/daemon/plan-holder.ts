@@ -55,15 +55,15 @@ export class PlanHolder extends EventEmitter {
     if (event.type === 'rejected') {
       if (event.current) this.reloadsFailed++;
       this.log.error(
-        { event: 'plan.rejected', why, path: this.path, errors: event.lines, keptVersion: event.current?.version ?? null },
-        `plan rejected (${event.lines.length} error${event.lines.length === 1 ? '' : 's'})${event.current ? `; still serving version ${event.current.version}` : ''}:\n${event.lines.join('\n')}`,
+        { event: 'plan.rejected', why, path: this.path, errors: event.lines, keptVersion: event.current?.version ?? null, ...(event.practices ? { practices: event.practices } : {}) },
+        `${event.practices ? `practice${event.practices.length === 1 ? '' : 's'} ${event.practices.join(', ')}: ` : ''}plan rejected (${event.lines.length} error${event.lines.length === 1 ? '' : 's'})${event.current ? `; still serving version ${event.current.version}` : ''}:\n${event.lines.join('\n')}`,
       );
       return;
     }
     const numbers = Object.keys(event.plan.numbers).length;
     if (event.previous) this.reloadsOk++;
     this.log.info(
-      { event: 'plan.loaded', why, path: this.path, version: event.plan.version, previous: event.previous?.version ?? null, numbers, changes: event.previous ? summariseDiff(event.diff) : undefined },
+      { event: 'plan.loaded', why, path: this.path, version: event.plan.version, previous: event.previous?.version ?? null, numbers, ...(event.plan.practices ? { practices: event.plan.practices } : {}), changes: event.previous ? summariseDiff(event.diff) : undefined },
       event.previous
         ? `plan ${event.plan.version} in force (was ${event.previous.version}): ${summariseDiff(event.diff)}`
         : `plan ${event.plan.version} in force (${numbers} numbers)`,

@@ -65,7 +65,12 @@ export function startCall(ctx: CallContext, isOpen: IsOpen): Step {
     return tx.done();
   }
 
-  tx.journal('number', `${number.written} → ${number.name}`, { ...base, number: key, name: number.name });
+  tx.journal('number', `${number.written} → ${number.practice ? `practice ${number.practice}: ` : ''}${number.name}`, {
+    ...base,
+    number: key,
+    name: number.name,
+    ...(number.practice ? { practice: number.practice } : {}),
+  });
 
   let route: Route;
   if (number.calendar === undefined) {

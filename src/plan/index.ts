@@ -3,7 +3,7 @@
 export type * from './types';
 export { loadPlan, planFromSources, MAX_FILE_BYTES, type LoadOptions, type LoadResult } from './load';
 export { formatError, type PlanError } from './errors';
-export { normaliseNumber } from './numbers';
+export { normaliseNumber, dialledForms } from './numbers';
 export { watchPlan, type PlanEvent, type PlanWatcher, type WatchOptions } from './watch';
 export { diffPlans, summariseDiff, type PlanDiff } from './diff';
 export { planSchema } from './schema';

@@ -12,6 +12,8 @@ import { mergeFiles, type FileData } from './merge';
 import { Builder } from './build';
 import { SOUND_EXTENSIONS, type SoundIndex } from './sounds';
 import { MAX_REPORTED_ERRORS, sniffEncoding } from './limits';
+import { pointer, type PositionLookup } from './yamlTree';
+import { combinePractices, PRACTICE_NAME, scopePractice, type PracticeClaim, type PracticeRead, type PracticeReadOk } from './practices';
 
 /** A plan is a few kilobytes; anything near this is a mistake (a log, a recording) and is refused before reading. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -20,13 +22,55 @@ export interface LoadOptions {
   soundsDir: string;
 }
 
-export type LoadResult = { ok: true; plan: Plan; files: string[] } | { ok: false; errors: PlanError[] };
+export type LoadResult = ({ ok: true; plan: Plan; files: string[] } | { ok: false; errors: PlanError[] }) & {
+  /**
+   * A folder of practices: each practice as read on its own (the daemon keeps a
+   * practice's last good plan when only that practice's files are wrong).
+   */
+  practices?: PracticeRead[];
+  /** A folder of practices: what is wrong with the folder itself (a file outside every practice). */
+  folderErrors?: PlanError[];
+};
 
 const whole = (file: string, message: string): PlanError => ({ file, line: 0, col: 0, message });
 
 /** Editors' backup and swap files must not be read as parts of the plan. */
 export function isPlanFile(name: string): boolean {
   return /\.ya?ml$/i.test(name) && !name.startsWith('.') && !name.startsWith('#');
+}
+
+/** A plan of one practice (a file, or a folder of files), or a folder of practices (a subfolder each). */
+export type PlanLayout =
+  | { kind: 'plan'; files: string[] }
+  | { kind: 'practices'; practices: { name: string; dir: string; files: string[] }[]; errors: PlanError[] };
+
+/**
+ * What `planPath` holds. A folder with no plan file of its own whose subfolders hold
+ * plan files is a folder of practices: each such subfolder is one practice, named by
+ * it, whose files are read as a plan of their own. (A folder with plan files of its
+ * own is one plan, as it always was: its subfolders are not read.)
+ */
+export async function planLayout(planPath: string): Promise<{ layout: PlanLayout } | { error: PlanError }> {
+  const single = async (): Promise<{ layout: PlanLayout } | { error: PlanError }> => {
+    const listed = await planFiles(planPath);
+    return 'error' in listed ? listed : { layout: { kind: 'plan', files: listed.files } };
+  };
+  const entries = await fs.readdir(planPath, { withFileTypes: true }).catch(() => undefined);
+  if (!entries || entries.some((e) => e.isFile() && isPlanFile(e.name))) return single();
+  const errors: PlanError[] = [];
+  const practices: { name: string; dir: string; files: string[] }[] = [];
+  for (const f of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const dir = path.join(planPath, f.name);
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter(isPlanFile).sort();
+    if (names.length === 0) continue; // not a practice (sounds, backups…)
+    if (!PRACTICE_NAME.test(f.name)) {
+      errors.push(whole(dir, `"${f.name}" cannot name a practice; expected a folder name of lower-case letters, digits, "-" or "_" (no "."), such as "cabinet-martin"`));
+      continue;
+    }
+    practices.push({ name: f.name, dir, files: names.map((n) => path.join(dir, n)) });
+  }
+  if (practices.length === 0 && errors.length === 0) return single();
+  return { layout: { kind: 'practices', practices, errors } };
 }
 
 /** The files that make up the plan at `planPath`, or an error. */
@@ -138,10 +182,15 @@ function deepFreeze(v: unknown): void {
 
 /** Parse, check and build a plan from already-read sources (pure: no disk, no clock). */
 export function planFromSources(sources: { file: string; text: string }[], sounds: SoundIndex, cache?: ParseCache): LoadResult {
+  return buildFromSources(sources, sounds, cache).result;
+}
+
+/** planFromSources, with where each value was written (what a folder of practices checks across practices). */
+function buildFromSources(sources: { file: string; text: string }[], sounds: SoundIndex, cache?: ParseCache, evict = true): { result: LoadResult; positions?: PositionLookup } {
   const errors: PlanError[] = [];
   const parsed: FileData[] = [];
   let broken = false;
-  cache?.keepOnly(sources.map((s) => s.file));
+  if (evict) cache?.keepOnly(sources.map((s) => s.file));
   for (const { file, text } of sources) {
     if (text.trim() === '') {
       errors.push(whole(file, 'the file is empty; expected a plan (timezone, lines, numbers, …)'));
@@ -174,9 +223,9 @@ export function planFromSources(sources: { file: string; text: string }[], sound
     if (errors.length === 0 && Object.keys(built.numbers).length === 0 && !built.default) {
       errors.push(whole(parsed[0]!.file, 'the plan defines no numbers; expected at least one public number under "numbers:" (or a "default" destination)'));
     }
-    if (errors.length === 0) return { ok: true, plan: { version: planVersion(sources), ...built }, files: sources.map((s) => s.file) };
+    if (errors.length === 0) return { result: { ok: true, plan: { version: planVersion(sources), ...built }, files: sources.map((s) => s.file) }, positions: merged.positions };
   }
-  return { ok: false, errors: capErrors(sortErrors(errors)) };
+  return { result: { ok: false, errors: capErrors(sortErrors(errors)) } };
 }
 
 /** The first errors and one line saying how many more: a thousand lines help no one fix a plan. */
@@ -187,18 +236,69 @@ function capErrors(errors: PlanError[]): PlanError[] {
   return [...errors.slice(0, MAX_REPORTED_ERRORS), { ...next, message: `${rest} more errors from here on; fix the ones above first` }];
 }
 
-export async function loadPlan(planPath: string, opts: LoadOptions, cache?: ParseCache): Promise<LoadResult> {
-  const listed = await planFiles(planPath);
-  if ('error' in listed) return { ok: false, errors: [listed.error] };
+async function readSources(files: string[]): Promise<{ sources: { file: string; text: string }[]; errors: PlanError[] }> {
   const sources: { file: string; text: string }[] = [];
   const errors: PlanError[] = [];
-  for (const file of listed.files) {
+  for (const file of files) {
     const r = await readText(file);
     if ('error' in r) errors.push(r.error);
     else sources.push({ file, text: r.text });
   }
+  return { sources, errors };
+}
+
+export async function loadPlan(planPath: string, opts: LoadOptions, cache?: ParseCache): Promise<LoadResult> {
+  const listed = await planLayout(planPath);
+  if ('error' in listed) return { ok: false, errors: [listed.error] };
   const sounds = await indexSounds(opts.soundsDir);
+  if (listed.layout.kind === 'practices') return loadPractices(listed.layout, sounds, cache);
+  const { sources, errors } = await readSources(listed.layout.files);
   const result = planFromSources(sources, sounds, cache);
   if (errors.length === 0) return result;
   return { ok: false, errors: capErrors(sortErrors(errors.concat(result.ok ? [] : result.errors))) };
+}
+
+async function loadPractices(layout: Extract<PlanLayout, { kind: 'practices' }>, sounds: SoundIndex, cache?: ParseCache): Promise<LoadResult> {
+  const reads: PracticeRead[] = [];
+  cache?.keepOnly(layout.practices.flatMap((p) => p.files));
+  for (const p of layout.practices) {
+    const { sources, errors } = await readSources(p.files);
+    const built = buildFromSources(sources, sounds, cache, false); // the cache holds every practice's files
+    if (errors.length > 0 || !built.result.ok) {
+      reads.push({ name: p.name, ok: false, errors: capErrors(sortErrors(errors.concat(built.result.ok ? [] : built.result.errors))) });
+      continue;
+    }
+    const { version, ...plan } = built.result.plan;
+    reads.push({ name: p.name, ok: true, plan: scopePractice(plan, p.name), version, claims: practiceClaims(built.result.plan, built.positions) });
+  }
+  return practicesResult(reads, layout.errors, layout.practices.flatMap((p) => p.files));
+}
+
+/**
+ * The practices read, put together: every error of every practice and of the folder,
+ * or the plan of them all. (The daemon's watcher puts them together again with a
+ * practice's last good plan in place of a wrong one.)
+ */
+export function practicesResult(reads: PracticeRead[], folderErrors: PlanError[], files: string[]): LoadResult {
+  const oks = reads.filter((r): r is PracticeReadOk => r.ok);
+  const combined = combinePractices(oks);
+  const errors = [...folderErrors, ...reads.flatMap((r) => (r.ok ? [] : r.errors)), ...combined.errors];
+  const extra = { practices: reads, folderErrors };
+  if (reads.length === 0) errors.push({ file: files[0] ?? '', line: 0, col: 0, message: 'the folder of practices holds no practice; expected a subfolder per practice' });
+  if (errors.length > 0 || !combined.plan) return { ok: false, errors: capErrors(sortErrors(errors)), ...extra };
+  return { ok: true, plan: combined.plan, files, ...extra };
+}
+
+/** What no other practice may also hold: its numbers, its phones, its studio number, each where it was written. */
+function practiceClaims(plan: Plan, positions: PositionLookup | undefined): PracticeClaim[] {
+  const where = (ptr: string): { file: string; line: number; col: number } => {
+    const p = positions?.get(ptr);
+    const at = p?.key ?? p;
+    return { file: p?.file ?? '', line: at?.line ?? 0, col: at?.col ?? 0 };
+  };
+  const claims: PracticeClaim[] = [];
+  for (const [e164, n] of Object.entries(plan.numbers)) claims.push({ kind: 'number', key: e164, at: where(pointer('/numbers', n.written)), field: `numbers[${JSON.stringify(n.written)}]` });
+  for (const l of Object.values(plan.lines)) claims.push({ kind: 'endpoint', key: l.endpoint, at: where(pointer('/lines', l.name)), field: `lines.${l.name}` });
+  if (plan.studio) claims.push({ kind: 'studio', key: plan.studio.number, at: where('/studio/number'), field: 'studio.number' });
+  return claims;
 }

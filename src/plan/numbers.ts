@@ -29,3 +29,16 @@ export function normaliseNumber(raw: string, country: string): string | null {
   // digits read as international without "+" ("33142000001").
   return possible(compact, cc) ?? possible('+' + compact);
 }
+
+/**
+ * Every form in which a trunk may hand over the number `e164` that normaliseNumber
+ * reads back to it: "+33142000001", "0033142000001", "33142000001", "0142000001",
+ * "142000001" (what an entry point that matches the dialled number exactly must list).
+ */
+export function dialledForms(e164: string): string[] {
+  const p = parsePhoneNumberFromString(e164);
+  if (!p) return [e164];
+  const international = e164.slice(1);
+  const national = p.formatNational().replace(/\D/g, '');
+  return [...new Set([e164, `00${international}`, international, national, p.nationalNumber])];
+}

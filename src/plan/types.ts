@@ -35,6 +35,11 @@ export interface Plan {
   trunks?: Record<string, Trunk>;
   /** The number the practice calls to record its announcements by phone (docs/sounds.md). */
   studio?: Studio;
+  /**
+   * A folder of practices (docs/scale.md): the practices in force, in name order. Their
+   * names are scoped ("cabinet-a.secretariat"); absent for a plan of one practice.
+   */
+  practices?: string[];
 }
 
 // ── Recording by phone (docs/sounds.md) ──────────────────────────────────────
@@ -194,6 +199,8 @@ export interface PublicNumber {
   written: string;
   /** "Cabinet du Dr Martin". */
   name: string;
+  /** The practice the number belongs to, in a folder of practices (journals name it). */
+  practice?: string;
   /** Short label shown on the phones before the caller's number: "Dr Martin" → "[Dr Martin] 06 12 34 56 78". */
   label: string;
   greeting?: string; // announcement name

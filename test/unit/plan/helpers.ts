@@ -1,4 +1,4 @@
-import { planFromSources, formatError } from '../../../src/plan';
+import { planFromSources, formatError, type PlanEvent } from '../../../src/plan';
 import type { SoundIndex } from '../../../src/plan/sounds';
 
 export const sounds: SoundIndex = {
@@ -49,3 +49,27 @@ export const ALIAS_BOMB = [
   'a0: &a0 [x, x, x, x, x, x, x, x, x]',
   ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`),
 ].join('\n') + '\n';
+
+/** The events a watcher sends, taken one at a time in order: `next()` rejects with "no plan event" after `timeoutMs`. */
+export function planEvents(): { onChange: (e: PlanEvent) => void; next: (timeoutMs?: number) => Promise<PlanEvent> } {
+  const events: PlanEvent[] = [];
+  const waiters: ((e: PlanEvent) => void)[] = [];
+  return {
+    onChange: (e) => {
+      const w = waiters.shift();
+      if (w) w(e);
+      else events.push(e);
+    },
+    next: (timeoutMs = 5000) => {
+      const queued = events.shift();
+      if (queued) return Promise.resolve(queued);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no plan event')), timeoutMs);
+        waiters.push((e) => {
+          clearTimeout(t);
+          resolve(e);
+        });
+      });
+    },
+  };
+}

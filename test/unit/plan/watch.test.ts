@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { watchPlan, type PlanEvent, type PlanWatcher } from '../../../src/plan';
 import * as load from '../../../src/plan/load';
-import { BASE } from './helpers';
+import { BASE, planEvents } from './helpers';
 
 jest.setTimeout(20_000);
 
@@ -13,25 +13,8 @@ let dir: string;
 let file: string;
 let soundsDir: string;
 let watcher: PlanWatcher | undefined;
-let events: PlanEvent[];
-let waiters: ((e: PlanEvent) => void)[];
-
-function nextEvent(timeoutMs = 5000): Promise<PlanEvent> {
-  const queued = events.shift();
-  if (queued) return Promise.resolve(queued);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no plan event')), timeoutMs);
-    waiters.push((e) => {
-      clearTimeout(t);
-      resolve(e);
-    });
-  });
-}
-const onChange = (e: PlanEvent): void => {
-  const w = waiters.shift();
-  if (w) w(e);
-  else events.push(e);
-};
+let nextEvent: (timeoutMs?: number) => Promise<PlanEvent>;
+let onChange: (e: PlanEvent) => void;
 const numbersOf = (w: PlanWatcher): string[] => Object.keys(w.current()?.numbers ?? {}).sort();
 const maxWait = (w: PlanWatcher): number | undefined => w.current()?.groups.g?.maxWait;
 
@@ -43,8 +26,7 @@ beforeEach(async () => {
   await fs.mkdir(path.join(dir, 'plan'));
   file = path.join(dir, 'plan', 'plan.yaml');
   await fs.writeFile(file, BASE);
-  events = [];
-  waiters = [];
+  ({ next: nextEvent, onChange } = planEvents());
 });
 afterEach(async () => {
   await watcher?.close();
