@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || { apt-get update -qq >&2 && DEBIAN_FRONTE
 # The offline voices and sox/ffmpeg (text announcements, sound import): docs/sounds.md.
 bash scripts/install-voices.sh >&2 || { echo "test: the offline voices could not be installed (see above)" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund >&2 || { echo "test: npm ci failed" >&2; exit 1; }
+# Kamailio for the scale lab (test/e2e/scale.test.ts), Debian's package without its service.
+bash scripts/scale-lab.sh install >&2 || { echo "test: kamailio could not be installed (apt-get install kamailio)" >&2; exit 1; }
 
 # Stop at the end only the Asterisk this run started (a developer's may be up already).
 bash scripts/asterisk-sandbox.sh status >/dev/null 2>&1 || started_here=1
@@ -35,6 +37,8 @@ timeout --kill-after=30 "${ACCUEIL_TEST_TIMEOUT_S:-3000}" \
 [ $jest_status -eq 124 ] && echo "test: jest ran past ${ACCUEIL_TEST_TIMEOUT_S:-3000} s and was stopped" >&2
 # SIPp processes of this run's harness (their files live in /tmp/accueil-sipp-*) left behind by a killed jest.
 pkill -f 'sipp .*/accueil-sipp-' 2>/dev/null
+# The scale lab's namespaces, mounts and processes, should a killed jest have left them.
+bash scripts/scale-lab.sh down >/dev/null 2>&1
 cleanup; started_here=   # stop Asterisk now, so the summary stays the last line
 
 # The images' tests bind the sandbox's ports: only once the sandbox is down.

@@ -42,7 +42,8 @@ export class DaemonProcess implements Stoppable {
   /** This daemon's call history (a fresh folder per daemon, unless ACCUEIL_DATA_DIR is given: a restart keeps it). */
   readonly dataDir: string;
 
-  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}, private readonly how: { readme?: boolean } = {}) {
+  /** `how.netns`: run inside that network namespace (`ip netns exec NS …`, the scale lab's nodes; give its ARI_* in `env`). */
+  constructor(private readonly planPath: string, private readonly env: Record<string, string> = {}, private readonly how: { readme?: boolean; netns?: string } = {}) {
     this.dataDir = env.ACCUEIL_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accueil-data-'));
   }
 
@@ -72,7 +73,9 @@ export class DaemonProcess implements Stoppable {
     const [command, args] = this.how.readme
       ? ['npx', ['accueil', 'run', '--plan', this.planPath]]
       : [process.execPath, [path.join(REPO, 'bin/accueil'), 'run', '--plan', this.planPath, '--sounds', path.join(REPO, 'sounds')]];
-    const child = spawn(command, args, { cwd: REPO, env: this.startedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `ip netns exec` execs the command in place: the child's PID is the daemon's.
+    const [file, argv] = this.how.netns ? ['ip', ['netns', 'exec', this.how.netns, command, ...args]] : [command, args];
+    const child = spawn(file, argv, { cwd: REPO, env: this.startedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exitPromise = followLines(child, (line) => {
       this.raw.push(line);

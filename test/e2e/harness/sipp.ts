@@ -98,8 +98,10 @@ export abstract class SippProcess implements Stoppable {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
 
-  protected launch(args: string[]): void {
-    const child = spawn('sipp', [...args, '-trace_msg', '-message_file', this.messageFile, '-nostdin', '-trace_err', '-error_file', `${this.messageFile}.err`], {
+  /** `netns`: run inside that network namespace (`ip netns exec NS sipp …`, the scale lab). */
+  protected launch(args: string[], netns?: string): void {
+    const sippArgs = [...args, '-trace_msg', '-message_file', this.messageFile, '-nostdin', '-trace_err', '-error_file', `${this.messageFile}.err`];
+    const child = spawn(netns ? 'ip' : 'sipp', netns ? ['netns', 'exec', netns, 'sipp', ...sippArgs] : sippArgs, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -139,13 +141,25 @@ export interface Invite {
   callerIdName: string;
   callerIdNumber: string;
   callId: string;
+  /** The host of the INVITE's top Via: which Asterisk sent it (the scale lab's nodes). */
+  fromHost: string;
 }
 
-/** A sandbox phone (SIPp UAS on its static contact's port). */
+/**
+ * Where a phone listens when it is not a sandbox phone on loopback (the scale lab's
+ * phones: their own address and port, in a network namespace).
+ */
+export interface PhonePlace {
+  ip: string;
+  port: number;
+  netns?: string;
+}
+
+/** A sandbox phone (SIPp UAS on its static contact's port), or one at `place`. */
 export class Phone extends SippProcess {
-  constructor(readonly name: string, behaviour: PhoneBehaviour) {
+  constructor(readonly name: string, behaviour: PhoneBehaviour, place?: PhonePlace) {
     super(name);
-    const port = PHONE_PORTS[name];
+    const port = place?.port ?? PHONE_PORTS[name];
     if (!port) throw new Error(`no sandbox phone named ${name}`);
     const scenario =
       behaviour === 'busy'
@@ -154,7 +168,7 @@ export class Phone extends SippProcess {
             ring_ms: behaviour === 'never' ? 3_600_000 : behaviour.answerAfterMs,
             hold_ms: behaviour === 'never' ? 3_600_000 : behaviour.holdMs ?? 3_600_000,
           });
-    this.launch(['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(nextMediaPort())]);
+    this.launch(['-sf', scenario, '-i', place?.ip ?? '127.0.0.1', '-p', String(port), '-mp', String(nextMediaPort())], place?.netns);
   }
 
   /**
@@ -175,7 +189,8 @@ export class Phone extends SippProcess {
       const from = m.headers.from ?? '';
       const nameMatch = /^"([^"]*)"/.exec(from);
       const numberMatch = /sip:([^@>;]+)@/.exec(from);
-      out.push({ at: m.at, callerIdName: nameMatch?.[1] ?? '', callerIdNumber: numberMatch?.[1] ?? '', callId });
+      const via = /^SIP\/2\.0\/\w+\s+([^:;\s]+)/i.exec(m.headers.via ?? '');
+      out.push({ at: m.at, callerIdName: nameMatch?.[1] ?? '', callerIdNumber: numberMatch?.[1] ?? '', callId, fromHost: via?.[1] ?? '' });
     }
     return out;
   }
@@ -238,6 +253,8 @@ export interface CallResult {
   endedBy?: 'caller' | 'asterisk';
   endedAt?: number;
   finalStatus?: number;
+  /** The Contact of the 200 OK: who answered (through a proxy, which node). */
+  answeredContact?: string;
   output: string;
 }
 
@@ -343,6 +360,42 @@ function scriptedCaller(text: string, steps: CallerStep[]): string {
   return text.slice(0, start) + body + text.slice(end + '<!-- /speak -->'.length);
 }
 
+/**
+ * The caller scenario through a record-routing proxy (the scale lab's Kamailio): the
+ * ACK and BYE of the dialog go to the answering node's Contact with the Route set
+ * of the 200 OK, and a 404 (a number no practice has) ends the call as a refusal.
+ */
+function throughProxy(text: string): string {
+  const dialog = (method: string): [string, string] => [
+    `${method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0\n      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]`,
+    `${method} [next_url] SIP/2.0\n      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n      [routes]`,
+  ];
+  const refused = text.indexOf('<label id="refused"/>');
+  if (refused < 0) throw new Error('caller.xml: no refused label');
+  // The ACK of a refusal stays on the INVITE's request-URI (hop by hop to the proxy).
+  let head = text.slice(0, refused);
+  const tail = text.slice(refused);
+  for (const method of ['ACK', 'BYE']) {
+    const [from, to] = dialog(method);
+    if (!head.includes(from)) throw new Error(`caller.xml: no ${method} to rewrite`);
+    head = head.split(from).join(to);
+  }
+  return head
+    .replace('<recv response="200" rtd="true"/>', '<recv response="200" rtd="true" rrs="true"/>')
+    .replace('<recv response="480" optional="true" next="refused"/>', '<recv response="404" optional="true" next="refused"/>\n  <recv response="480" optional="true" next="refused"/>') + tail;
+}
+
+/** Where a caller dials from when not the sandbox's loopback trunk (the scale lab). */
+export interface CallerPlace {
+  /** host:port the INVITE goes to (default 127.0.0.1:5060, the sandbox Asterisk). */
+  target: string;
+  /** The caller's own address (SIPp -i). */
+  ip: string;
+  netns?: string;
+  /** Through a record-routing proxy: in-dialog requests follow its Route set. */
+  proxied?: boolean;
+}
+
 /** A caller dialling `number` through the trunk. Resolves when SIPp exits. */
 export class Caller extends SippProcess {
   readonly startedAt = Date.now();
@@ -354,7 +407,7 @@ export class Caller extends SippProcess {
    */
   constructor(
     readonly number: string,
-    options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string; keysBy?: 'rfc2833' | 'info'; steps?: CallerStep[] },
+    options: { caller?: string; holdMs: number; speakAfterMs?: number; digit?: string; keysBy?: 'rfc2833' | 'info'; steps?: CallerStep[]; place?: CallerPlace },
   ) {
     super(`caller-${number}`);
     callerPort += 1;
@@ -364,15 +417,17 @@ export class Caller extends SippProcess {
     // With steps, holdMs counts from the last one.
     const speakAfterMs = steps?.length ? steps[0]!.atMs : options.speakAfterMs;
     const values = { hold_ms: options.holdMs, audio_after_ms: Math.max(1, speakAfterMs ?? 1), audio };
+    const place = options.place;
+    const proxy = place?.proxied ? throughProxy : (text: string): string => text;
     const scenario = steps?.length
-      ? renderScenario('caller.xml', values, (text) => scriptedCaller(text, steps))
+      ? renderScenario('caller.xml', values, (text) => proxy(scriptedCaller(text, steps)))
       : options.keysBy === 'info' && options.digit !== undefined
-        ? renderScenario('caller.xml', values, (text) => sipInfoCaller(text, options.digit as string))
-        : renderScenario('caller.xml', values);
+        ? renderScenario('caller.xml', values, (text) => proxy(sipInfoCaller(text, options.digit as string)))
+        : renderScenario('caller.xml', values, proxy);
     this.launch([
-      '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', '127.0.0.1', '-p', String(callerPort),
+      place?.target ?? '127.0.0.1:5060', '-sf', scenario, '-s', number, '-i', place?.ip ?? '127.0.0.1', '-p', String(callerPort),
       '-mp', String(nextMediaPort()), '-key', 'caller', options.caller ?? '0612345678', '-m', '1', '-timeout', String(Math.ceil((options.holdMs + (steps?.length ? steps[steps.length - 1]!.atMs : options.speakAfterMs ?? 0)) / 1000) + 120) + 's',
-    ]);
+    ], place?.netns);
   }
 
   async result(): Promise<CallResult> {
@@ -389,6 +444,7 @@ export class Caller extends SippProcess {
       endedBy: byeIn ? 'asterisk' : byeOut ? 'caller' : undefined,
       endedAt: (byeIn ?? byeOut)?.at,
       finalStatus: final ? Number(final.firstLine.split(' ')[1]) : undefined,
+      answeredContact: ok?.headers.contact,
       output: this.output + this.errors(),
     };
   }
