@@ -28,7 +28,7 @@ export type LoadResult = ({ ok: true; plan: Plan; files: string[] } | { ok: fals
    * practice's last good plan when only that practice's files are wrong).
    */
   practices?: PracticeRead[];
-  /** A folder of practices: what is wrong with the folder itself (a file outside every practice). */
+  /** A folder of practices: what is wrong with the folder itself (a subfolder whose name cannot name a practice). */
   folderErrors?: PlanError[];
 };
 
