@@ -113,6 +113,9 @@ export function scopePractice(plan: PlanWithoutVersion, practice: string): PlanW
   };
 }
 
+/** What two practices may not both hold: a studio number is a number, endpoints compare without case. */
+const claimKey = (c: PracticeClaim): string => (c.kind === 'endpoint' ? `endpoint ${c.key.toLowerCase()}` : `number ${c.key}`);
+
 const at = (c: PracticeClaim): string => `${c.at.file}:${c.at.line}:${c.at.col}`;
 
 const CLASH_WORDS: Record<PracticeClaim['kind'], (key: string) => string> = {
@@ -138,28 +141,28 @@ function longestKeep(plans: PlanWithoutVersion[]): Plan['history'] {
  */
 export function combinePractices(reads: PracticeReadOk[]): { plan: Plan | undefined; errors: PlanError[]; included: string[] } {
   const errors: PlanError[] = [];
-  const owners = new Map<string, { practice: string; claim: PracticeClaim }>(); // kind-free key: a studio number is a number
+  const owners = new Map<string, { practice: string; claim: PracticeClaim }>(); // by claimKey
   const included: PracticeReadOk[] = [];
   const sorted = [...reads].sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const r of sorted) {
     const first = included[0];
     const problems: PlanError[] = [];
+    const wholePlan = { file: r.claims[0]?.at.file ?? r.name, line: 0, col: 0 }; // a setting of the practice as a whole
     if (first && r.plan.country !== first.plan.country) {
-      problems.push({ file: r.claims[0]?.at.file ?? r.name, line: 0, col: 0, message: `country: practice ${r.name} reads numbers as ${r.plan.country}, practice ${first.name} as ${first.plan.country}; expected one country for every practice of the folder (the daemon reads each dialled number once, before it knows the practice)` });
+      problems.push({ ...wholePlan, message: `country: practice ${r.name} reads numbers as ${r.plan.country}, practice ${first.name} as ${first.plan.country}; expected one country for every practice of the folder (the daemon reads each dialled number once, before it knows the practice)` });
     }
     if (first && (r.plan.language ?? 'fr') !== (first.plan.language ?? 'fr')) {
-      problems.push({ file: r.claims[0]?.at.file ?? r.name, line: 0, col: 0, message: `language: practice ${r.name} speaks ${r.plan.language ?? 'fr'}, practice ${first.name} ${first.plan.language ?? 'fr'}; expected one language for every practice of the folder` });
+      problems.push({ ...wholePlan, message: `language: practice ${r.name} speaks ${r.plan.language ?? 'fr'}, practice ${first.name} ${first.plan.language ?? 'fr'}; expected one language for every practice of the folder` });
     }
     const studioOf = included.find((x) => x.plan.studio);
     if (r.plan.studio && studioOf) {
       problems.push({ ...(r.claims.find((c) => c.kind === 'studio')?.at ?? { file: r.name, line: 0, col: 0 }), message: `studio: practice ${r.name} has a studio, and so has practice ${studioOf.name}; expected one studio in a folder of practices (one per daemon in this version: docs/scale.md)` });
     }
     if (r.plan.default) {
-      problems.push({ file: r.claims[0]?.at.file ?? r.name, line: 0, col: 0, message: `default: practice ${r.name} has a default destination; in a folder of practices a number no practice has is not one practice's to answer (the entry point refuses it, the daemon says it is not in service), expected no "default"` });
+      problems.push({ ...wholePlan, message: `default: practice ${r.name} has a default destination; in a folder of practices a number no practice has is not one practice's to answer (the entry point refuses it, the daemon says it is not in service), expected no "default"` });
     }
     for (const c of r.claims) {
-      const key = c.kind === 'endpoint' ? `endpoint ${c.key.toLowerCase()}` : `number ${c.key}`;
-      const owner = owners.get(key);
+      const owner = owners.get(claimKey(c));
       if (owner && owner.practice !== r.name) {
         problems.push({ ...c.at, message: `${c.field}: ${CLASH_WORDS[c.kind](c.key)} ${owner.practice} (${at(owner.claim)}); expected each ${c.kind === 'endpoint' ? 'phone in one practice only (name endpoints <practice>-<line>)' : 'number in one practice only'}` });
       }
@@ -169,8 +172,7 @@ export function combinePractices(reads: PracticeReadOk[]): { plan: Plan | undefi
       continue;
     }
     for (const c of r.claims) {
-      const key = c.kind === 'endpoint' ? `endpoint ${c.key.toLowerCase()}` : `number ${c.key}`;
-      if (!owners.has(key)) owners.set(key, { practice: r.name, claim: c });
+      if (!owners.has(claimKey(c))) owners.set(claimKey(c), { practice: r.name, claim: c });
     }
     included.push(r);
   }
