@@ -1,60 +1,44 @@
 // YAML text → plain data + the position of every value and key, keyed by JSON pointer
 // (the same paths ajv reports), so that every later error can point at FILE:LINE:COL.
-// The only module (with load.ts' callers) that knows the `yaml` package.
+// A plain file is read fast from js-yaml's events (yamlEvents.ts); anything else, and every
+// broken file, by the `yaml` package's document model below, the reference reading.
 
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair, type Node, type Document } from 'yaml';
 import type { PlanError } from './errors';
 import { MAX_ALIAS_USES, MAX_DEPTH, MAX_NODES, findDeepNesting } from './limits';
+import { pointer, type ParsedFile, type Pos } from './positions';
+import { parseYamlEvents } from './yamlEvents';
 
-export interface Pos {
-  file: string;
-  line: number;
-  col: number;
-  /** Where the key naming this value was written, when it is a mapping entry. */
-  key?: { line: number; col: number };
-}
-
-export type Positions = Map<string, Pos>;
-
-/** What the later checks need of positions: a merged plan answers it without one big map. */
-export interface PositionLookup {
-  get(ptr: string): Pos | undefined;
-}
-
-export interface ParsedFile {
-  data: unknown;
-  positions: Positions;
-  errors: PlanError[];
-  /** The YAML itself is broken: what was read is unreliable, later checks would only add noise. */
-  broken: boolean;
-}
+export { pointer, type ParsedFile, type Pos, type PositionLookup, type Positions } from './positions';
 
 const MAX_SYNTAX_ERRORS = 5;
 
-export function pointer(parent: string, key: string | number): string {
-  const k = String(key);
-  return k.includes('~') || k.includes('/') ? `${parent}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` : `${parent}/${k}`;
-}
+const tooDeep = (file: string, p: { line: number; col: number }): ParsedFile => ({
+  data: undefined,
+  positions: new Map(),
+  errors: [{ file, ...p, message: `YAML: nested more than ${MAX_DEPTH} levels deep; expected a plan of a few levels (sections, names, settings)` }],
+  broken: true,
+});
 
 export function parseYaml(file: string, text: string): ParsedFile {
+  return parseYamlEvents(file, text) ?? parseYamlDocument(file, text);
+}
+
+/** The reference reading, by the `yaml` package: every YAML error and every unusual form. */
+export function parseYamlDocument(file: string, text: string): ParsedFile {
   const lc = new LineCounter();
   const errors: PlanError[] = [];
-  const positions: Positions = new Map();
+  const positions = new Map<string, Pos>();
   const at = (offset: number): { line: number; col: number } => lc.linePos(offset);
-  const tooDeep = (p: { line: number; col: number }): ParsedFile => ({
-    data: undefined,
-    positions,
-    errors: [{ file, ...p, message: `YAML: nested more than ${MAX_DEPTH} levels deep; expected a plan of a few levels (sections, names, settings)` }],
-    broken: true,
-  });
   // The parser recurses on nesting: refuse what would exhaust its stack before it starts.
+  // (js-yaml's reading bounds its own depth, and leaves such a file to this one.)
   const deep = findDeepNesting(text);
-  if (deep) return tooDeep(deep);
+  if (deep) return tooDeep(file, deep);
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
   } catch (e) {
-    if (e instanceof RangeError) return tooDeep({ line: 1, col: 1 });
+    if (e instanceof RangeError) return tooDeep(file, { line: 1, col: 1 });
     throw e;
   }
 
