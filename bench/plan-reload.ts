@@ -8,7 +8,8 @@
 // Figures, each a median of --runs:
 //   check    `node bin/accueil check FILE` in a fresh process, wall time (start-up included;
 //            bin/accueil runs dist/ when `npm run build` is current, tsx otherwise: printed)
-//   load     loadPlan in this process (read, parse, validate, build), after one warm-up
+//   load     loadPlan in this process (read, parse, validate, build), after one warm-up;
+//            from dist/ when `npm run build` is current, as the daemon and its image run it
 //   reload   the daemon's reader (a worker thread keeping each file's parse) reloading the
 //            plan written as a folder of practices of 100 numbers, after one practice file
 //            changed: what an edit on the web page or a hand edit costs a running daemon
@@ -17,8 +18,8 @@ import { promises as fs, existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadPlan, formatError } from '../src/plan';
-import { PlanReader } from '../src/plan/offThread';
+import type * as PlanModule from '../src/plan';
+import type * as OffThreadModule from '../src/plan/offThread';
 
 type Shape = 'each' | 'shared';
 const ROOT = path.resolve(__dirname, '..');
@@ -83,6 +84,11 @@ export function writePractice(dir: string, n: number, shape: Shape, p: number, e
   const e = entries(n, p * PRACTICE_SIZE, Math.min(n, (p + 1) * PRACTICE_SIZE), shape, edit);
   return fs.writeFile(path.join(dir, `practice-${String(p).padStart(4, '0')}.yaml`), sections(e).join('\n') + '\n');
 }
+
+// The code measured: compiled when dist/ is current (what the daemon runs), the sources otherwise.
+const compiled = launcherMode() === 'compiled dist/';
+const { loadPlan, formatError } = require(compiled ? '../dist/plan' : '../src/plan') as typeof PlanModule;
+const { PlanReader } = require(compiled ? '../dist/plan/offThread' : '../src/plan/offThread') as typeof OffThreadModule;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
   for (const s of SOUNDS) await fs.writeFile(path.join(soundsDir, `${s}.wav`), '');
   const rows: string[][] = [];
   try {
-    console.log(`plan-reload: median of ${runs}; accueil check runs ${launcherMode()}; Node ${process.version}, ${os.cpus().length} cores`);
+    console.log(`plan-reload: median of ${runs}; accueil check and the loads run ${launcherMode()}; Node ${process.version}, ${os.cpus().length} cores`);
     const reference = path.join(ROOT, 'config', 'plan.yaml');
     const refSounds = path.join(ROOT, 'sounds');
     const refLoad = await timeLoad(reference, refSounds, runs);

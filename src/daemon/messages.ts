@@ -8,7 +8,7 @@ import type { Action } from '../flow/contract';
 import type { VoicemailBox } from '../plan/types';
 import { arrivalOfCallId, parseRecordingName, recordingNameOf } from '../asterisk/calls';
 import { wavDurationMs } from '../asterisk/recordings';
-import type { MailboxCounts } from '../asterisk/mailboxes';
+import { BoxLamps, lampPollMs, type LampSetter } from './lamps';
 import {
   FolderRecordings,
   Notifier,
@@ -25,26 +25,16 @@ import {
   type StoredMessage,
 } from '../voicemail';
 
-/** Sets a box's counts where the phones' lamps read them (Asterisk's mailbox). */
-export type LampSetter = (box: string, counts: MailboxCounts) => Promise<boolean | void>;
+export { lampPollMs, type LampSetter } from './lamps';
 
 /** What became of a message left: stored (its id), or not (why; it is retried). */
 export type MessageFate = { result: 'stored'; messageId: string } | { result: 'failed'; error: string };
-
-/** How often the boxes are counted again, for changes made outside the daemon (`accueil voicemail heard|delete`). */
-const LAMP_POLL_MS = 10_000;
 
 /** A message that could not be stored is tried again after 5 s, 10 s, 20 s… then every 5 minutes, as long as it takes. */
 export const STORE_RETRY: RetryPolicy = { attempts: Infinity, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
 
 /** While Asterisk's recordings cannot be read, they are looked at again this often. */
 const RECHECK_MS = 30_000;
-
-/** ACCUEIL_MWI_POLL_MS: the lamps' recount period (default 10 s). */
-export function lampPollMs(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.ACCUEIL_MWI_POLL_MS);
-  return Number.isFinite(ms) && ms >= 100 ? ms : LAMP_POLL_MS;
-}
 
 export interface KeeperOptions {
   /** Where the recordings' audio comes from: Asterisk over ARI in the daemon; default the folder ACCUEIL_RECORDINGS_DIR. */
@@ -75,13 +65,8 @@ export class MessageKeeper {
   private recheck: NodeJS.Timeout | undefined;
   /** Asterisk's recordings were checked once (the first answer is logged either way). */
   private checked = false;
-  private lamp: LampSetter | undefined;
-  /** box → the counts last given to the lamp ("unheard/heard"). */
-  private readonly lit = new Map<string, string>();
-  private watched: string[] = [];
-  private poll: NodeJS.Timeout | undefined;
-  private counting: Promise<void> = Promise.resolve();
-  private readonly pollMs: number;
+  /** The message-waiting lamps of the plan's boxes (lamps.ts). */
+  private readonly boxLamps: BoxLamps;
 
   constructor(private readonly log: Logger, env: NodeJS.ProcessEnv = process.env, options: KeeperOptions = {}) {
     this.store = new VoicemailStore({ dir: voicemailDir(env), logger: log });
@@ -92,54 +77,22 @@ export class MessageKeeper {
     this.onResult = options.onResult;
     this.inUse = options.inUse;
     this.retry = { ...STORE_RETRY, ...options.retry };
-    this.pollMs = lampPollMs(env);
+    this.boxLamps = new BoxLamps(this.store, log, lampPollMs(env));
   }
 
-  /**
-   * The message-waiting lamps of `boxes` (the plan's) follow their messages from
-   * now on: every box is set now (the daemon calls this at each connection to
-   * Asterisk, which may have restarted and forgotten), then at every new message,
-   * and every ACCUEIL_MWI_POLL_MS for what changed outside the daemon (messages
-   * heard or deleted with the CLI).
-   */
+  /** See BoxLamps (lamps.ts): every box set now (at each connection to Asterisk), then as their messages change. */
   lamps(setter: LampSetter, boxes: string[]): void {
-    this.lamp = setter;
-    this.watched = boxes;
-    this.lit.clear();
-    void this.refreshLamps();
-    if (!this.poll) {
-      this.poll = setInterval(() => void this.refreshLamps(), this.pollMs);
-      this.poll.unref();
-    }
+    this.boxLamps.follow(setter, boxes);
   }
 
-  /** The plan changed: its boxes are the ones whose lamps are followed (a new box is set at once). */
+  /** The plan changed: see BoxLamps.watchBoxes. */
   watchBoxes(boxes: string[]): void {
-    this.watched = boxes;
-    void this.refreshLamps();
+    this.boxLamps.watchBoxes(boxes);
   }
 
-  /** Counts the boxes again and sets the lamps whose counts changed (all of them after `lamps`); one count at a time. */
+  /** Counts the boxes again (or one) and sets the lamps whose counts changed. */
   refreshLamps(only?: string): Promise<void> {
-    this.counting = this.counting.then(() => this.countAndSet(only));
-    return this.counting;
-  }
-
-  private async countAndSet(only: string | undefined): Promise<void> {
-    if (!this.lamp) return;
-    for (const box of only !== undefined ? [only] : this.watched) {
-      try {
-        const messages = await this.store.listMessages({ box });
-        const unheard = messages.filter((m) => !m.heard).length;
-        const counts = { unheard, heard: messages.length - unheard };
-        const key = `${counts.unheard}/${counts.heard}`;
-        if (this.lit.get(box) === key) continue;
-        // Remembered only once Asterisk took it: a failure is tried again at the next count.
-        if ((await this.lamp(box, counts)) !== false) this.lit.set(box, key);
-      } catch (err) {
-        this.log.warn({ event: 'mwi.count_failed', box, error: (err as Error).message }, `could not set the lamp of ${box}`);
-      }
-    }
+    return this.boxLamps.refresh(only);
   }
 
   /**
@@ -389,7 +342,7 @@ export class MessageKeeper {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.poll);
+    this.boxLamps.stop();
     clearTimeout(this.recheck);
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();

@@ -15,7 +15,7 @@ import { pointer } from './yamlTree';
 import { describe, fieldName } from './paths';
 import { parseDuration } from './durations';
 import { isCountry } from './numbers';
-import { resolveSound, type SoundIndex } from './sounds';
+import { resolveSound, type SoundIndex, type SoundResult } from './sounds';
 import { didYouMean } from './suggest';
 import { checkGraph } from './graph';
 import { endpointProblem, textProblem } from './guards';
@@ -66,6 +66,7 @@ export class Builder {
   });
   private readonly site = { value: (ptr: string): unknown => this.value(ptr), error: (ptr: string, m: string, atKey?: boolean): void => this.error(ptr, m, atKey), pos: (ptr: string): Pos => this.pos(ptr) };
   private lastParent: { ptr: string; value: unknown } = { ptr: '', value: undefined };
+  private readonly soundsResolved = new Map<string, SoundResult>();
   private names = { lines: new Set<string>(), groups: new Set<string>(), menus: new Set<string>(), voicemail: new Set<string>(), calendars: new Set<string>() };
 
   constructor(
@@ -121,9 +122,11 @@ export class Builder {
     return v;
   }
 
+  /** A section of named definitions; a definition named "__proto__" (refused by build) is left out. */
   private section(name: string): Obj {
     const v = this.root[name];
-    return isObj(v) ? v : {};
+    if (!isObj(v)) return {};
+    return Object.hasOwn(v, '__proto__') ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '__proto__')) : v;
   }
 
   private duration(ptr: string, fallback: number, opts: { min?: number; max?: number } = {}): number {
@@ -171,7 +174,9 @@ export class Builder {
     }
     if (!isStr(v) || v === '') return undefined;
     if (this.explicitAnnouncements.has(v)) return v;
-    const r = resolveSound(v, this.sounds, this.explicitAnnouncements);
+    // The same few sounds are named by every number of a large plan: each resolved once.
+    let r = this.soundsResolved.get(v);
+    if (!r) this.soundsResolved.set(v, (r = resolveSound(v, this.sounds, this.explicitAnnouncements)));
     if (!r.ok) {
       this.error(ptr, r.why);
       return undefined;
@@ -216,6 +221,11 @@ export class Builder {
   // ── sections ────────────────────────────────────────────────────────────────
 
   build(): PlanWithoutVersion {
+    // JavaScript gives this name a meaning of its own: an object keyed by it would lose the definition.
+    for (const name of ['lines', 'groups', 'menus', 'voicemail', 'calendars', 'announcements', 'trunks']) {
+      const v = this.root[name];
+      if (isObj(v) && Object.hasOwn(v, '__proto__')) this.error(pointer(`/${name}`, '__proto__'), '"__proto__" cannot be a name; expected another name', true);
+    }
     for (const kind of ['lines', 'groups', 'menus', 'voicemail', 'calendars'] as const) {
       this.names[kind] = new Set(Object.keys(this.section(kind)));
     }

@@ -83,13 +83,25 @@ function closure(plan: Plan, n: PublicNumber): Set<string> {
   return seen;
 }
 
+/**
+ * Whether two values of a plan differ. Cheapest first: a reload shares every unchanged
+ * entry with the plan before it (transfer.ts), and the builder writes keys in one order,
+ * so that the key-sorted comparison is left for what really looks different.
+ */
+function differ(x: unknown, y: unknown): boolean {
+  if (x === y) return false;
+  if (x === undefined || y === undefined) return true;
+  return JSON.stringify(x) !== JSON.stringify(y) && stable(x) !== stable(y);
+}
+
 export function diffPlans(a: Plan | undefined, b: Plan): PlanDiff {
   const changed: string[] = [];
   if (a) {
-    for (const k of ['timezone', 'country', 'default'] as const) if (stable(a[k]) !== stable(b[k])) changed.push(k);
+    for (const k of ['timezone', 'country', 'default'] as const) if (differ(a[k], b[k])) changed.push(k);
     for (const s of SECTIONS) {
+      if (a[s] === b[s]) continue;
       const names = new Set([...Object.keys(a[s]), ...Object.keys(b[s])]);
-      for (const n of [...names].sort()) if (stable(a[s][n]) !== stable(b[s][n])) changed.push(`${s}.${n}`);
+      changed.push(...[...names].filter((n) => differ(a[s][n], b[s][n])).sort().map((n) => `${s}.${n}`));
     }
   }
   const before = a?.numbers ?? {};
@@ -101,7 +113,8 @@ export function diffPlans(a: Plan | undefined, b: Plan): PlanDiff {
     .filter((n) => n in before)
     .filter((n) => {
       const nb = b.numbers[n]!;
-      if (stable(before[n]) !== stable(nb) || zoneChanged) return true;
+      if (differ(before[n], nb) || zoneChanged) return true;
+      if (touched.size === 0) return false;
       for (const dep of closure(b, nb)) if (touched.has(dep)) return true;
       for (const dep of closure(a!, before[n]!)) if (touched.has(dep)) return true;
       return false;
@@ -110,13 +123,19 @@ export function diffPlans(a: Plan | undefined, b: Plan): PlanDiff {
   return { ...(a ? { from: a.version } : {}), to: b.version, numbers: { added, removed, changed: changedNumbers }, changed };
 }
 
+/** At most this many names per list in the log line: a plan of 10,000 numbers arriving is one line, not 200 KB. */
+export const SUMMARY_NAMES = 20;
+
+const some = (names: string[], sep: string): string =>
+  names.length <= SUMMARY_NAMES ? names.join(sep) : `${names.slice(0, SUMMARY_NAMES).join(sep)}${sep}… (${names.length} in all)`;
+
 /** One line for the log: "numbers +1 -0 ~2 (+33142000004 …); changed: groups.secretariat-martin". */
 export function summariseDiff(d: PlanDiff): string {
   const parts: string[] = [];
   const { added, removed, changed } = d.numbers;
-  if (added.length) parts.push(`added ${added.join(' ')}`);
-  if (removed.length) parts.push(`removed ${removed.join(' ')}`);
-  if (changed.length) parts.push(`changed ${changed.join(' ')}`);
+  if (added.length) parts.push(`added ${some(added, ' ')}`);
+  if (removed.length) parts.push(`removed ${some(removed, ' ')}`);
+  if (changed.length) parts.push(`changed ${some(changed, ' ')}`);
   if (!parts.length) parts.push('no number affected');
-  return `numbers: ${parts.join('; ')}${d.changed.length ? ` (definitions changed: ${d.changed.join(', ')})` : ''}`;
+  return `numbers: ${parts.join('; ')}${d.changed.length ? ` (definitions changed: ${some(d.changed, ', ')})` : ''}`;
 }

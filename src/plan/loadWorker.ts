@@ -3,7 +3,8 @@
 
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { loadPlan, ParseCache, type LoadOptions } from './load';
+import { loadPlan, ParseCache, type LoadOptions, type LoadResult } from './load';
+import { PlanSender, type PlanPiece } from './transfer';
 
 // A low CPU priority for this thread only (on Linux a priority is per thread): when the
 // machine is busy, the daemon's own thread, which carries the calls, goes first (weight
@@ -23,12 +24,49 @@ Object.defineProperty(process, 'env', { value: { ...process.env }, writable: tru
 
 // Kept across reloads: a file whose text has not changed is not parsed again.
 const cache = new ParseCache();
+// Plans go to the daemon's thread as what changed since the last one (transfer.ts).
+const sender = new PlanSender();
 
-parentPort?.on('message', (m: { id: number; planPath: string; opts: LoadOptions }) => {
-  loadPlan(m.planPath, m.opts, cache).then(
-    (result) => parentPort?.postMessage({ id: m.id, result }),
-    (err: unknown) => parentPort?.postMessage({ id: m.id, failure: err instanceof Error ? err.message : String(err) }),
-  );
+/** The piece the daemon's thread has not acknowledged yet. */
+let awaitingAck: (() => void) | undefined;
+
+/**
+ * The result with each plan replaced by its shell, after the shells' pieces, one message
+ * each, the next only once the daemon's thread took the last: a port delivers the messages
+ * waiting for it in one go, which would read a whole plan in one long task again.
+ */
+async function send(id: number, result: LoadResult): Promise<void> {
+  const pieces: PlanPiece[] = [];
+  const shell = (slot: string, plan: object): never => {
+    const sent = sender.send(slot, plan as Record<string, unknown>);
+    pieces.push(...sent.pieces);
+    return sent.shell as never; // offThread.ts puts the plan back in its place
+  };
+  const out = {
+    ...result,
+    ...(result.ok ? { plan: shell('plan', result.plan) } : {}),
+    ...(result.practices ? { practices: result.practices.map((p) => (p.ok ? { ...p, plan: shell(`practice:${p.name}`, p.plan) } : p)) } : {}),
+  };
+  sender.keepOnly(['plan', ...(result.practices ?? []).map((p) => `practice:${p.name}`)]);
+  for (const piece of pieces) {
+    await new Promise<void>((resolve) => {
+      awaitingAck = resolve;
+      parentPort?.postMessage({ id, piece });
+    });
+  }
+  parentPort?.postMessage({ id, result: out });
+}
+
+parentPort?.on('message', (m: { ack?: true; id: number; planPath: string; opts: LoadOptions }) => {
+  if (m.ack) {
+    const taken = awaitingAck;
+    awaitingAck = undefined;
+    taken?.();
+    return;
+  }
+  loadPlan(m.planPath, m.opts, cache)
+    .then((result) => send(m.id, result))
+    .catch((err: unknown) => parentPort?.postMessage({ id: m.id, failure: err instanceof Error ? err.message : String(err) }));
 });
 
 // Ready: the reader's time bound starts now, not while this thread was loading its code.

@@ -74,6 +74,12 @@ export function mergeFiles(files: FileData[]): { data: Record<string, unknown>; 
       if (typeof target !== 'object' || Array.isArray(target)) continue;
       for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
         const ptr = pointer(sectionPtr, name);
+        if (name === '__proto__') {
+          // JavaScript gives this name a meaning of its own: a merged section would lose the definition.
+          const here = f.positions.get(ptr);
+          errors.push({ file: f.file, line: here?.key?.line ?? 1, col: here?.key?.col ?? 1, message: `${key}.__proto__: "__proto__" cannot be a name; expected another name` });
+          continue;
+        }
         const prev = owner.get(ptr);
         if (prev) {
           const here = f.positions.get(ptr);

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import type { LoadOptions, LoadResult } from './load';
+import { isPlanShell, PlanReceiver, type PlanPiece } from './transfer';
 
 export interface OffThreadOptions {
   /** Past this (counted once the worker is ready), the worker is stopped and the plan refused (default 30 s). */
@@ -26,6 +27,8 @@ interface Reader {
   worker: Worker;
   /** Resolves once the worker has loaded its code; rejects with why it could not. */
   ready: Promise<void>;
+  /** The plans this worker sent, which its next ones are sent against (transfer.ts). */
+  receiver: PlanReceiver;
 }
 
 function startWorker(maxMemoryMb: number): Reader {
@@ -52,7 +55,16 @@ function startWorker(maxMemoryMb: number): Reader {
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
   ready.catch(() => undefined); // read by the load waiting on it
-  return { worker, ready };
+  return { worker, ready, receiver: new PlanReceiver() };
+}
+
+/** The worker's result with each plan rebuilt from its shell (transfer.ts). */
+function rebuild(result: LoadResult, receiver: PlanReceiver): LoadResult {
+  const plan = <T>(v: T): T => (isPlanShell(v) ? (receiver.plan(v) as T) : v);
+  const out: LoadResult = result.ok ? { ...result, plan: plan(result.plan) } : result;
+  if (result.practices) out.practices = result.practices.map((p) => (p.ok ? { ...p, plan: plan(p.plan) } : p));
+  receiver.keepOnly(['plan', ...(result.practices ?? []).map((p) => `practice:${p.name}`)]);
+  return out;
 }
 
 export class PlanReader {
@@ -102,8 +114,22 @@ export class PlanReader {
         }
         resolve(r);
       };
-      const onMessage = (m: { id: number; result?: LoadResult; failure?: string }): void => {
-        if (m.id === id) finish(m.result ?? refused(`could not be read: ${m.failure ?? 'unknown error'}`), false);
+      const onMessage = (m: { id: number; piece?: PlanPiece; result?: LoadResult; failure?: string }): void => {
+        if (m.id !== id) return;
+        if (m.piece) {
+          reader.receiver.take(m.piece);
+          worker.postMessage({ ack: true, id }); // the next piece comes in a task of its own
+          return;
+        }
+        if (!m.result) {
+          finish(refused(`could not be read: ${m.failure ?? 'unknown error'}`), false);
+          return;
+        }
+        try {
+          finish(rebuild(m.result, reader.receiver), false);
+        } catch (err) {
+          finish(refused(`could not be read: ${(err as Error).message}`), true); // a new reader starts both sides afresh
+        }
       };
       const onError = (err: Error): void => {
         const memory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';

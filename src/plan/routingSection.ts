@@ -35,6 +35,9 @@ export interface RoutingSite {
   country(): string;
 }
 
+const DESTINATION_KINDS = ['group', 'line', 'external', 'menu', 'voicemail', 'announcement', 'hangup'];
+const DESTINATION_KEYS = new Set([...DESTINATION_KINDS, 'timeout', 'then', 'trunk']);
+
 export class RoutingSection {
   constructor(private readonly site: RoutingSite & BuildSite) {}
 
@@ -49,12 +52,10 @@ export class RoutingSection {
   }
 
   private destinationObject(ptr: string, o: Obj): Destination | undefined {
-    const KINDS = ['group', 'line', 'external', 'menu', 'voicemail', 'announcement', 'hangup'];
-    const kinds = KINDS.filter((k) => o[k] !== undefined);
-    const known = new Set([...KINDS, 'timeout', 'then', 'trunk']);
+    const kinds = DESTINATION_KINDS.filter((k) => o[k] !== undefined);
     if (kinds.length === 0) {
       // Unknown keys alone were reported by the schema with a "did you mean".
-      if (Object.keys(o).every((k) => known.has(k))) this.site.error(ptr, `found ${describe(o)} without a target, expected one of ${KINDS.join(', ')}`);
+      if (Object.keys(o).every((k) => DESTINATION_KEYS.has(k))) this.site.error(ptr, `found ${describe(o)} without a target, expected one of ${DESTINATION_KINDS.join(', ')}`);
       return undefined;
     }
     if (kinds.length > 1) {

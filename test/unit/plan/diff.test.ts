@@ -1,4 +1,5 @@
 import { diffPlans, summariseDiff } from '../../../src/plan';
+import { SUMMARY_NAMES } from '../../../src/plan/diff';
 import { BASE, planOf } from './helpers';
 
 const SECOND = BASE.replace('calendars:', '  "+33 1 42 00 00 02":\n    name: Autre\n    greeting: bienvenue\n    open: { voicemail: vm }\ncalendars:');
@@ -26,5 +27,10 @@ describe('diffPlans', () => {
     const a = planOf(BASE);
     const b = planOf(BASE.replace('    lines: [secretariat]\n    max_wait: 30s\n', '    max_wait: 30s\n    lines: [secretariat]\n'));
     expect(diffPlans(a, b)).toMatchObject({ numbers: { added: [], removed: [], changed: [] }, changed: [] });
+  });
+  it('names at most SUMMARY_NAMES numbers or definitions per list in its one line, then how many in all', () => {
+    const names = [...Array(30).keys()].map((i) => `+3314300${String(i).padStart(4, '0')}`);
+    const line = summariseDiff({ to: 'x', numbers: { added: names, removed: [], changed: [] }, changed: names.map((n) => `groups.${n}`) });
+    expect(line).toBe(`numbers: added ${names.slice(0, SUMMARY_NAMES).join(' ')} … (30 in all) (definitions changed: ${names.slice(0, SUMMARY_NAMES).map((n) => `groups.${n}`).join(', ')}, … (30 in all))`);
   });
 });

@@ -1,6 +1,7 @@
 // What a plan hands to Asterisk, phones, mails and the network is checked: dial strings,
 // durations' upper bounds, music classes, names and labels, webhooks, outside numbers.
-import { BASE, errorsOf, planOf } from './helpers';
+import { planFromSources, formatError } from '../../../src/plan';
+import { BASE, errorsOf, planOf, sounds } from './helpers';
 
 const L = (n: number, t: string): string => BASE.split('\n').map((l, i) => (i === n - 1 ? t : l)).join('\n');
 
@@ -191,5 +192,16 @@ describe('the external destination built', () => {
       kind: 'external', number: '+33612345678', trunk: 'operator', endpoint: 'PJSIP/+33612345678@trunk', timeout: 25_000, then: { kind: 'voicemail', box: 'vm' },
     });
     expect(plan.trunks).toEqual({ operator: { name: 'operator', endpoint: 'PJSIP/trunk', allow: { countries: [], premium: false } } });
+  });
+});
+
+describe('names JavaScript reads as its own', () => {
+  const protoLine = BASE.replace('  secretariat: { endpoint: PJSIP/secretariat }', '  secretariat: { endpoint: PJSIP/secretariat }\n  __proto__: { endpoint: PJSIP/other }');
+  it('a definition named "__proto__" is refused where it is written, not lost (one file)', () => {
+    expect(errorsOf(protoLine)).toEqual(['p.yaml:4:3: lines.__proto__: "__proto__" cannot be a name; expected another name']);
+  });
+  it('and in a plan of several files, where the sections are merged', () => {
+    const r = planFromSources([{ file: 'a.yaml', text: protoLine }, { file: 'b.yaml', text: 'lines:\n  __proto__: { endpoint: PJSIP/third }\n' }], sounds);
+    expect(r.ok ? [] : r.errors.map(formatError)).toEqual(['a.yaml:4:3: lines.__proto__: "__proto__" cannot be a name; expected another name', 'b.yaml:2:3: lines.__proto__: "__proto__" cannot be a name; expected another name']);
   });
 });

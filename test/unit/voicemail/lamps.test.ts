@@ -90,3 +90,26 @@ test('the recount period comes from ACCUEIL_MWI_POLL_MS, 10 s by default', () =>
   expect(lampPollMs({ ACCUEIL_MWI_POLL_MS: '1000' })).toBe(1000);
   expect(lampPollMs({ ACCUEIL_MWI_POLL_MS: 'soon' })).toBe(10_000);
 });
+
+test('a reload adds boxes: one holding messages is lit at once, an empty one is taken as off, the others are not counted again', async () => {
+  keeper.lamps(setter, ['dr-martin']);
+  await keeper.refreshLamps();
+  expect(lit).toEqual([['dr-martin', { unheard: 0, heard: 0 }]]);
+  await message('dr-petit');
+  const counted: string[] = [];
+  const listMessages = store.listMessages.bind(store);
+  jest.spyOn(VoicemailStore.prototype, 'listMessages').mockImplementation(async function (this: VoicemailStore, q) {
+    counted.push(q?.box ?? '*');
+    return listMessages(q);
+  });
+  keeper.watchBoxes(['dr-martin', 'dr-petit', 'dr-durand']);
+  await keeper.refreshLamps('dr-petit'); // waits for the counts the reload started
+  expect(counted.slice(0, 2)).toEqual(['dr-petit', 'dr-durand']);
+  expect(lit).toEqual([
+    ['dr-martin', { unheard: 0, heard: 0 }],
+    ['dr-petit', { unheard: 1, heard: 0 }],
+  ]);
+  await keeper.refreshLamps(); // the next poll: nothing changed, nothing set
+  expect(lit).toHaveLength(2);
+  jest.restoreAllMocks();
+});
