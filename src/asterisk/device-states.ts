@@ -15,6 +15,8 @@ export function deviceStateOfEndpoint(endpoint: { state?: string; channel_ids?: 
 
 export class DeviceStates {
   private subscribed = new Set<string>();
+  /** Devices whose current state was read since the last (re)connection. */
+  private read = new Set<string>();
 
   constructor(
     private readonly ari: AriConnection,
@@ -29,12 +31,18 @@ export class DeviceStates {
 
   /**
    * Subscribes to the devices (e.g. "PJSIP/secretariat") and reports their
-   * current state. Call after every (re)connection and after a plan reload.
+   * current state. Call after every (re)connection (`fresh`: every device) and
+   * after a plan reload (the devices it adds, and those whose state could not be
+   * read: the others' states come as events; reading 750 endpoints again at every
+   * edit of a large plan cost Asterisk and the daemon as much as a few calls).
    */
   async watch(devices: string[], fresh: boolean): Promise<void> {
-    if (fresh) this.subscribed.clear();
+    if (fresh) {
+      this.subscribed.clear();
+      this.read.clear();
+    }
     await Promise.all(
-      devices.map(async (device) => {
+      devices.filter((device) => !this.read.has(device)).map(async (device) => {
         try {
           if (!this.subscribed.has(device)) {
             await this.ari.request('subscribe device state', (c) =>
@@ -47,6 +55,7 @@ export class DeviceStates {
             state?: string;
             channel_ids?: string[];
           };
+          this.read.add(device);
           this.onChange(device, deviceStateOfEndpoint(endpoint));
         } catch (err) {
           this.log.warn({ event: 'device.subscribe_failed', device, error: (err as Error).message }, `cannot watch ${device}`);

@@ -30,7 +30,7 @@ export class BoxLamps {
   private counting: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Pick<VoicemailStore, 'listMessages'>,
+    private readonly store: Pick<VoicemailStore, 'listMessages' | 'boxNames'>,
     private readonly log: Logger,
     private readonly pollMs: number,
   ) {}
@@ -72,9 +72,11 @@ export class BoxLamps {
 
   private async countAndSet(boxes: string[], opts: { emptyIsOff?: boolean } = {}): Promise<void> {
     if (!this.lamp) return;
+    // One listing of the store, rather than a look into the folder of each of 10,000 boxes.
+    const holding = await this.store.boxNames().catch(() => undefined);
     for (const box of boxes) {
       try {
-        const messages = await this.store.listMessages({ box });
+        const messages = holding && !holding.has(box) ? [] : await this.store.listMessages({ box });
         const unheard = messages.filter((m) => !m.heard).length;
         const counts = { unheard, heard: messages.length - unheard };
         const key = `${counts.unheard}/${counts.heard}`;

@@ -33,8 +33,23 @@ export function deviceStatus(state: string): LineStatus {
 
 /** The plan's lines whose endpoint is this Asterisk device ("PJSIP/secretariat"), for DeviceStateChanged. */
 export function linesOfDevice(lines: Readonly<Record<string, { endpoint: string }>>, device: string): string[] {
-  const d = device.toLowerCase();
-  return Object.entries(lines)
-    .filter(([, l]) => l.endpoint.toLowerCase() === d)
-    .map(([name]) => name);
+  return [...(deviceIndex(lines).get(device.toLowerCase()) ?? [])];
+}
+
+/** A plan's lines by device, made once per lines object (a plan is not changed once built; a reload brings new objects). */
+const indexes = new WeakMap<object, Map<string, string[]>>();
+
+function deviceIndex(lines: Readonly<Record<string, { endpoint: string }>>): Map<string, string[]> {
+  let index = indexes.get(lines);
+  if (!index) {
+    index = new Map();
+    for (const [name, l] of Object.entries(lines)) {
+      const d = l.endpoint.toLowerCase();
+      const names = index.get(d);
+      if (names) names.push(name);
+      else index.set(d, [name]);
+    }
+    indexes.set(lines, index);
+  }
+  return index;
 }

@@ -11,7 +11,7 @@ import { isPlanShell, PlanReceiver, type PlanPiece } from './transfer';
 export interface OffThreadOptions {
   /** Past this (counted once the worker is ready), the worker is stopped and the plan refused (default 30 s). */
   timeoutMs?: number;
-  /** Heap of the worker (default 256 MB). */
+  /** Heap of the worker (default DEFAULT_READER_HEAP_MB). */
   maxMemoryMb?: number;
 }
 
@@ -19,6 +19,14 @@ export interface OffThreadOptions {
 // because the worker runs at a low priority and a busy machine slows it several times
 // (the reference plan's first read: 0.5 s idle, 1.2–1.7 s beside two busy processes).
 export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * The reader's heap. A plan of 10,000 numbers keeps about 180 MB there (its parse, kept
+ * for the next reload, and the plan last sent); under 256 MB its reloads spent more time
+ * collecting garbage than reading (V8's helper threads 12 s of CPU for 6 reloads, 5.7 s at
+ * 1 GB), and a plan near the value bound (20,000 numbers) would not fit at all.
+ */
+export const DEFAULT_READER_HEAP_MB = 512;
 
 /** Starting a worker (its code loaded, from the sources through tsx) is not the plan's time: bounded apart, generously. */
 const WORKER_START_TIMEOUT_MS = 60_000;
@@ -91,7 +99,7 @@ export class PlanReader {
   private async loadNow(planPath: string, opts: LoadOptions): Promise<LoadResult> {
     const timeoutMs = this.bounds.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
     const refused = (message: string): LoadResult => ({ ok: false, errors: [{ file: planPath, line: 0, col: 0, message }] });
-    const reader = (this.reader ??= startWorker(this.bounds.maxMemoryMb ?? 256));
+    const reader = (this.reader ??= startWorker(this.bounds.maxMemoryMb ?? DEFAULT_READER_HEAP_MB));
     try {
       await reader.ready;
     } catch (err) {

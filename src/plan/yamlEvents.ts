@@ -100,25 +100,36 @@ function read(file: string, text: string, events: Event[]): ParsedFile {
   if (docs.length > 1 || events[0]!.type !== EVENT_ID.DOCUMENT || docs[0]!.directives.length > 0) notPlain();
   const reading = new EventReading(text, events);
   const data = reading.node(1, 0);
-  return { data, positions: new EventPositions(file, reading), errors: [], broken: false };
+  // Only the flat arrays stay with the positions: the events and the text go with the reading.
+  return { data, positions: new EventPositions(file, reading.places), errors: [], broken: false };
 }
 
 /**
- * One file's events → data, node by node. What positions need of each event is kept in
- * flat arrays (the events themselves, a hundred bytes each, are not): a plan of 10,000
- * numbers has 250,000 values, and a map of their paths cost more than the reading itself.
+ * What positions need of each event, in flat arrays (the events themselves, a hundred
+ * bytes each, are not kept: a plan of 10,000 numbers has 670,000 of them, and a map of
+ * its 250,000 paths cost more than the reading itself).
  */
-class EventReading {
-  readonly lines: LineIndex;
+interface EventPlaces {
+  lines: LineIndex;
   /** Each event's kind (EVENT_ID). */
-  readonly kind: Uint8Array;
+  kind: Uint8Array;
   /** Where the reference places each node (for a key: where the key is written). */
-  readonly place: Int32Array;
+  place: Int32Array;
   /** For each node's first event, the event after its last. */
-  readonly end: Int32Array;
+  end: Int32Array;
   /** For each alias, the event of its anchor (the last one of that name before it). */
-  readonly target: Int32Array;
+  target: Int32Array;
   /** For each key's event, its name. */
+  keyName: string[];
+}
+
+/** One file's events → data, node by node. */
+class EventReading implements EventPlaces {
+  readonly lines: LineIndex;
+  readonly kind: Uint8Array;
+  readonly place: Int32Array;
+  readonly end: Int32Array;
+  readonly target: Int32Array;
   readonly keyName: string[];
   private nodes = 0;
   private aliasUses = 0;
@@ -164,6 +175,12 @@ class EventReading {
         open.push(i);
       }
     }
+  }
+
+  /** The arrays the positions are answered from (without the events and the text). */
+  get places(): EventPlaces {
+    const { lines, kind, place, end, target, keyName } = this;
+    return { lines, kind, place, end, target, keyName };
   }
 
   /** The value of the node starting at event i (an alias's target read again, as the reference expands it). */
@@ -240,7 +257,7 @@ class EventPositions implements PositionLookup {
 
   constructor(
     private readonly file: string,
-    private readonly r: EventReading,
+    private readonly r: EventPlaces,
   ) {}
 
   get(ptr: string): Pos | undefined {

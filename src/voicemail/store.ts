@@ -277,6 +277,11 @@ export class VoicemailStore {
     return out.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id.localeCompare(b.id));
   }
 
+  /** The boxes that hold a folder in the store (a box never given a message has none). */
+  async boxNames(): Promise<Set<string>> {
+    return new Set(await readDirNames(this.dir));
+  }
+
   /** The message made from an Asterisk recording, if one was stored (so a retry never stores it twice). */
   async findByRecording(recording: string): Promise<StoredMessage | undefined> {
     return (await this.listMessages()).find((m) => m.recording === recording);

@@ -91,7 +91,7 @@ test('the recount period comes from ACCUEIL_MWI_POLL_MS, 10 s by default', () =>
   expect(lampPollMs({ ACCUEIL_MWI_POLL_MS: 'soon' })).toBe(10_000);
 });
 
-test('a reload adds boxes: one holding messages is lit at once, an empty one is taken as off, the others are not counted again', async () => {
+test('a reload adds boxes: one holding messages is lit at once, an empty one is taken as off, the others are not read again', async () => {
   keeper.lamps(setter, ['dr-martin']);
   await keeper.refreshLamps();
   expect(lit).toEqual([['dr-martin', { unheard: 0, heard: 0 }]]);
@@ -104,7 +104,8 @@ test('a reload adds boxes: one holding messages is lit at once, an empty one is 
   });
   keeper.watchBoxes(['dr-martin', 'dr-petit', 'dr-durand']);
   await keeper.refreshLamps('dr-petit'); // waits for the counts the reload started
-  expect(counted.slice(0, 2)).toEqual(['dr-petit', 'dr-durand']);
+  // dr-martin was followed already; dr-durand has no folder in the store: only dr-petit is read (then again).
+  expect(counted).toEqual(['dr-petit', 'dr-petit']);
   expect(lit).toEqual([
     ['dr-martin', { unheard: 0, heard: 0 }],
     ['dr-petit', { unheard: 1, heard: 0 }],
