@@ -1,5 +1,6 @@
 // What one ARI REST request costs, through ari-client (swagger-client) and through
-// the daemon's thin client (src/asterisk/rest.ts), on the sandbox Asterisk: the same
+// the daemon's thin client (src/asterisk/rest.ts) over HTTP and over the events
+// websocket (ARI REST over WebSocket), on the sandbox Asterisk: the same
 // pair of requests a call makes (create a bridge, destroy it), one after the other,
 // CPU of this process and of Asterisk per request, wall time per request, and the
 // TCP connections each opened. Prints figures; it is not a test.
@@ -10,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ari from 'ari-client';
-import { AriRest } from '../src/asterisk/rest';
+import WebSocket from 'ws';
+import { AriRest, isRestResponse } from '../src/asterisk/rest';
 import { CLK_TCK, SANDBOX, ensureSandbox, flag, percentile, procTimes, runMain } from './lib';
 
 const PAIRS = flag('pairs', 500);
@@ -74,6 +76,17 @@ runMain('ari-rest', async () => {
   const asteriskPid = Number(fs.readFileSync(path.join(SANDBOX, 'state/asterisk.pid'), 'utf8').trim());
   const swagger = await ari.connect(settings.url, settings.username, settings.password);
   const thin = new AriRest(settings);
+  // The same client over an events websocket of its own (a throwaway application).
+  const overSocket = new AriRest(settings);
+  const socket = new WebSocket(`${settings.url.replace(/^http/, 'ws')}/ari/events?app=bench-rest&subscribeAll=false`, {
+    headers: { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` },
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { type?: string };
+    if (isRestResponse(m)) overSocket.answer(m);
+  });
+  if (!(await overSocket.tryOverSocket(socket, 2000))) throw new Error('this Asterisk does not take ARI requests on the websocket');
   const clients: Record<string, Client> = {
     'ari-client': {
       create: (bridgeId) => swagger.bridges.create({ type: 'mixing', bridgeId }),
@@ -83,9 +96,13 @@ runMain('ari-rest', async () => {
       create: (bridgeId) => thin.bridges.create({ type: 'mixing', bridgeId }),
       destroy: (bridgeId) => thin.bridges.destroy({ bridgeId }),
     },
+    'thin over the websocket': {
+      create: (bridgeId) => overSocket.bridges.create({ type: 'mixing', bridgeId }),
+      destroy: (bridgeId) => overSocket.bridges.destroy({ bridgeId }),
+    },
   };
   console.log(`ARI REST: ${PAIRS} bridge create + destroy pairs per round, ${ROUNDS} rounds, alternating clients (node ${process.version})`);
-  const results: Record<string, ReturnType<typeof measure> extends Promise<infer R> ? R[] : never> = { 'ari-client': [], thin: [] };
+  const results: Record<string, ReturnType<typeof measure> extends Promise<infer R> ? R[] : never> = { 'ari-client': [], thin: [], 'thin over the websocket': [] };
   // Warm-up (JIT, sockets), not measured.
   for (const client of Object.values(clients)) for (let i = 0; i < 100; i++) await client.create(`bench-rest-warm-${i}`).then(() => client.destroy(`bench-rest-warm-${i}`));
   for (let round = 0; round < ROUNDS; round++) {
@@ -100,7 +117,11 @@ runMain('ari-rest', async () => {
         `${median(rs.map((r) => r.wallMedian)).toFixed(2)} / ${median(rs.map((r) => r.wallP99)).toFixed(2)} ms | ${median(rs.map((r) => r.perSecond)).toFixed(0)} | ${Math.max(...rs.map((r) => r.opened))} |`,
     );
   }
-  const a = results['ari-client']!, t = results.thin!;
-  console.log(`ratio ari-client / thin: our CPU ×${(median(a.map((r) => r.cpuMsPerRequest)) / median(t.map((r) => r.cpuMsPerRequest))).toFixed(1)}, Asterisk CPU ×${(median(a.map((r) => r.asteriskMsPerRequest)) / median(t.map((r) => r.asteriskMsPerRequest))).toFixed(1)}`);
+  const a = results['ari-client']!, t = results.thin!, w = results['thin over the websocket']!;
+  const ratio = (x: typeof a, y: typeof a): string =>
+    `our CPU ×${(median(x.map((r) => r.cpuMsPerRequest)) / median(y.map((r) => r.cpuMsPerRequest))).toFixed(1)}, Asterisk CPU ×${(median(x.map((r) => r.asteriskMsPerRequest)) / median(y.map((r) => r.asteriskMsPerRequest))).toFixed(1)}`;
+  console.log(`ratio ari-client / thin: ${ratio(a, t)}; thin over HTTP / over the websocket: ${ratio(t, w)}`);
   thin.close();
+  overSocket.close();
+  socket.close();
 });

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, profileTop, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, wavSeconds, work,
+  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, profileTop, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, threadTimes, wavSeconds, work,
 } from './lib';
 
 const GREETING = 'bienvenue-dr-martin';
@@ -171,6 +171,8 @@ interface PhaseResult {
   wallS: number;
   peakConcurrent: number;
   cpu: Record<string, { cpuS: number; rssPeakKb: number; rssEndKb: number }>;
+  /** The daemon's CPU by thread (seconds): its JavaScript thread (user, system), the others (V8's helpers, libuv's pool, the plan reader). */
+  daemonThreads?: { mainUser: number; mainSystem: number; others: number };
   left: { channels: number; bridges: number };
 }
 
@@ -193,6 +195,7 @@ async function phase(
   }
 
   const before = Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, procTimes(pid)]));
+  const threadsBefore = watched.daemon ? threadTimes(watched.daemon) : undefined;
   const peak: Record<string, number> = Object.fromEntries(Object.keys(watched).map((k) => [k, 0]));
   const t0 = Date.now();
   const maxSeconds = Math.ceil(opts.calls / opts.rate) + 150;
@@ -223,6 +226,18 @@ async function phase(
   const wallS = (Date.now() - t0) / 1000;
   const cpu: PhaseResult['cpu'] = {};
   for (const [k, pid] of Object.entries(watched)) cpu[k] = { cpuS: (procTimes(pid) - before[k]!) / CLK_TCK, rssPeakKb: peak[k]!, rssEndKb: rssKb(pid) };
+  let daemonThreads: PhaseResult['daemonThreads'];
+  if (threadsBefore && watched.daemon) {
+    const pid = watched.daemon;
+    daemonThreads = { mainUser: 0, mainSystem: 0, others: 0 };
+    for (const [tid, t] of threadTimes(pid)) {
+      const was = threadsBefore.get(tid) ?? { user: 0, system: 0 };
+      if (tid === pid) {
+        daemonThreads.mainUser = (t.user - was.user) / CLK_TCK;
+        daemonThreads.mainSystem = (t.system - was.system) / CLK_TCK;
+      } else daemonThreads.others += (t.user - was.user + t.system - was.system) / CLK_TCK;
+    }
+  }
   const phonesDied = [secretariat, doctor].filter((p) => p.child.exitCode !== null).length;
   if (phonesDied) process.stderr.write(`bench: ${label}: ${phonesDied} phone SIPp exited during the phase\n`);
   await sleep(1500);
@@ -234,7 +249,7 @@ async function phase(
   const result: PhaseResult = {
     label, calls: counters['OutgoingCall(C)'] ?? counters['TotalCallCreated'] ?? NaN,
     successful: counters['SuccessfulCall(C)'] ?? NaN, failed: counters['FailedCall(C)'] ?? NaN,
-    noPhone: 0, toDoctor: 0, pdd: [], timed: [], wallS, peakConcurrent, cpu, left,
+    noPhone: 0, toDoctor: 0, pdd: [], timed: [], wallS, peakConcurrent, cpu, left, ...(daemonThreads ? { daemonThreads } : {}),
   };
   if (opts.trace) {
     const sent = invites(caller.msgFile, 'sent');
@@ -265,6 +280,11 @@ function report(r: PhaseResult): void {
   }
   for (const [k, c] of Object.entries(r.cpu)) {
     console.log(`    ${k}: CPU ${c.cpuS.toFixed(1)} s = ${((100 * c.cpuS) / r.wallS).toFixed(0)} % of one core, ${((1000 * c.cpuS) / r.calls).toFixed(1)} ms per call; RSS peak ${mb(c.rssPeakKb)}, end ${mb(c.rssEndKb)}`);
+  }
+  if (r.daemonThreads) {
+    const t = r.daemonThreads;
+    const perCall = (s: number): string => `${((1000 * s) / r.calls).toFixed(1)} ms`;
+    console.log(`    daemon per call by thread: JavaScript ${perCall(t.mainUser)} user + ${perCall(t.mainSystem)} system, other threads (V8's collector and compiler, libuv's pool, the plan reader) ${perCall(t.others)}`);
   }
   console.log(`    left in Asterisk afterwards: ${r.left.channels} channels, ${r.left.bridges} bridges`);
 }

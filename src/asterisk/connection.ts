@@ -8,7 +8,7 @@ import { appendFileSync } from 'fs';
 import * as ari from 'ari-client';
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { AriRest } from './rest';
+import { AriRest, isRestResponse } from './rest';
 
 export interface AriSettings {
   url: string;
@@ -23,6 +23,11 @@ export interface AriSettings {
    * synchronous write per event, and callers' numbers in it).
    */
   eventLog?: string;
+  /**
+   * ACCUEIL_ARI_REQUESTS=http: a call's requests go over HTTP even where Asterisk takes
+   * them on the events websocket (the default uses the websocket when Asterisk answers there).
+   */
+  requestsOverHttp?: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
@@ -165,6 +170,8 @@ export class AriConnection extends EventEmitter {
   private client: AriClient | undefined;
   private thin: AriRest | undefined;
   private socket: WebSocket | undefined;
+  /** The call requests' way to Asterisk on this connection (logged at each connection). */
+  private requestsGo: 'websocket' | 'http' = 'http';
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -243,11 +250,21 @@ export class AriConnection extends EventEmitter {
         socket.once('unexpected-response', (_req, res) => reject(new Error(`websocket refused: HTTP ${res.statusCode}`)));
       });
       if (this.stopped()) return;
+      // Answers to requests are read at once; events only from 'connected' on (those before
+      // are found by the reconciliation that 'connected' starts).
+      let ready = false;
+      const thin = this.thin;
+      socket.on('message', (data) => this.onMessage(String(data), thin, ready));
+      // The filter first: it applies to the answers on the websocket too (a filter set by an
+      // earlier connection without them would hide the probe's answer).
       await this.filterEvents();
+      if (this.stopped()) return;
+      const overSocket = !this.settings.requestsOverHttp && (await thin.tryOverSocket(socket, Math.min(2000, requestTimeoutMs)));
+      this.requestsGo = overSocket ? 'websocket' : 'http';
       if (this.stopped()) return;
       let alive = true;
       socket.on('pong', () => (alive = true));
-      socket.on('message', (data) => this.onMessage(String(data)));
+      ready = true;
       socket.on('close', () => this.onLost(socket, 'websocket closed'));
       socket.on('error', (err) => this.onLost(socket, err.message));
       this.pingTimer = setInterval(() => {
@@ -284,14 +301,15 @@ export class AriConnection extends EventEmitter {
   /** Asks Asterisk for the events the daemon reads only; without the filter (an old Asterisk) every event comes, as before. */
   private async filterEvents(): Promise<void> {
     try {
-      await withTimeout(this.thin!.applications.filter({ applicationName: this.settings.app, allowed: [...EVENTS_READ] }), this.settings.requestTimeoutMs, 'event filter');
+      // Asterisk filters the answers to requests made on the websocket as events: they are let through.
+      const allowed = [...EVENTS_READ, 'RESTResponse'];
+      await withTimeout(this.thin!.applications.filter({ applicationName: this.settings.app, allowed }), this.settings.requestTimeoutMs, 'event filter');
     } catch (err) {
       this.log.warn({ event: 'ari.event_filter_failed', error: (err as Error).message }, 'Asterisk did not take the event filter: every event of the application comes');
     }
   }
 
-  private onMessage(text: string): void {
-    if (this.settings.eventLog) appendFileSync(this.settings.eventLog, `${text.replace(/\n/g, ' ')}\n`);
+  private onMessage(text: string, thin: AriRest, ready: boolean): void {
     let event: AriEvent;
     try {
       event = JSON.parse(text) as AriEvent;
@@ -299,6 +317,12 @@ export class AriConnection extends EventEmitter {
       this.log.warn({ event: 'ari.bad_event', text: text.slice(0, 200) }, 'unreadable ARI event');
       return;
     }
+    if (isRestResponse(event)) {
+      thin.answer(event);
+      return;
+    }
+    if (!ready) return;
+    if (this.settings.eventLog) appendFileSync(this.settings.eventLog, `${text.replace(/\n/g, ' ')}\n`);
     this.emit('event', event);
   }
 
@@ -307,7 +331,7 @@ export class AriConnection extends EventEmitter {
     this.everConnected = true;
     this.attempt = 0;
     this.setState('connected');
-    this.log.info({ event: 'ari.connected', url: this.settings.url, app: this.settings.app }, 'ARI connected');
+    this.log.info({ event: 'ari.connected', url: this.settings.url, app: this.settings.app, requests: this.requestsGo }, `ARI connected (a call's requests over ${this.requestsGo === 'websocket' ? 'the events websocket' : 'HTTP'})`);
     this.emit('connected');
   }
 

@@ -1,9 +1,11 @@
 // The REST requests a call makes (answer, play, ring, create, dial, bridge, hang up,
 // keep its snapshot…) and the watch of every line go through this thin client of our
-// own: one HTTP request each over a few kept-alive sockets, nothing built at run time. ari-client builds every request
-// through swagger-client and serves the rest (listings, subscriptions, endpoints,
-// originate, recordings), so it stays the reference for what is not on a call's path.
-// Measured: bench/ari-rest.ts, docs/performance.md.
+// own, nothing built at run time: over the events websocket where Asterisk takes
+// requests there (ARI REST over WebSocket: Asterisk 20.12, 21.7, 22.2 and later; no HTTP
+// to build, parse and authenticate on either side), else one HTTP request each over a
+// few kept-alive sockets. ari-client builds every request through swagger-client and
+// serves the rest (listings, originate, recordings), so it stays the reference for
+// what is not on a call's path. Measured: bench/ari-rest.ts, docs/performance.md.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -23,6 +25,23 @@ export class AriRestError extends Error {
   }
 }
 
+/** A request's answer over the events websocket (type RESTResponse). */
+export interface RestResponse {
+  type: 'RESTResponse';
+  request_id?: string;
+  status_code: number;
+  message_body?: string;
+}
+
+export const isRestResponse = (m: { type?: unknown }): m is RestResponse => m.type === 'RESTResponse';
+
+interface Waiting {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  what: string;
+  sentAt: number;
+}
+
 type QueryValue = string | number | boolean | undefined;
 type Query = Record<string, QueryValue>;
 
@@ -36,6 +55,11 @@ export class AriRest {
   private readonly prefix: string;
   private readonly authorization: string;
   private readonly timeoutMs: number;
+  /** The events websocket, once Asterisk answered a request there. */
+  private socket: { send(text: string): void } | undefined;
+  private readonly waiting = new Map<string, Waiting>();
+  private nextId = 0;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(settings: RestSettings) {
     this.timeoutMs = settings.requestTimeoutMs;
@@ -50,13 +74,46 @@ export class AriRest {
     this.authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`;
   }
 
-  /** Closes the kept sockets (the connection is dropped or stopped). */
+  /** Closes the kept sockets (the connection is dropped or stopped); a request still waiting on the websocket fails. */
   close(): void {
     this.agent.destroy();
+    this.socket = undefined;
+    clearInterval(this.sweep);
+    for (const [id, w] of this.waiting) {
+      this.waiting.delete(id);
+      w.reject(new Error(`ARI connection lost before the answer to ${w.what}`));
+    }
+  }
+
+  /**
+   * Sends the requests over the events websocket from now on if Asterisk answers one
+   * there within `withinMs` (`answer` must be given the RESTResponses read from it);
+   * resolves whether it does. An Asterisk without ARI REST over WebSocket ignores it.
+   */
+  async tryOverSocket(socket: { send(text: string): void }, withinMs: number): Promise<boolean> {
+    this.socket = socket;
+    this.sweep ??= setInterval(() => this.expire(), 1000);
+    this.sweep.unref();
+    try {
+      await Promise.race([this.send('GET', 'asterisk/ping'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), withinMs).unref())]);
+      return true;
+    } catch {
+      this.socket = undefined;
+      return false;
+    }
+  }
+
+  /** An answer read from the events websocket. */
+  answer(m: RestResponse): void {
+    const w = m.request_id === undefined ? undefined : this.waiting.get(m.request_id);
+    if (!w) return; // abandoned (timed out) meanwhile
+    this.waiting.delete(m.request_id!);
+    settle(w, m.status_code, m.message_body ?? '');
   }
 
   /** One request; resolves with the JSON answer (undefined for 204), rejects with AriRestError. */
   send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', resource: string, query: Query = {}, body?: unknown): Promise<unknown> {
+    if (this.socket) return this.sendOverSocket(this.socket, method, resource, query, body);
     let qs = '';
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined) continue;
@@ -73,23 +130,42 @@ export class AriRest {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(json);
-          else reject(new AriRestError((json as { message?: string } | undefined)?.message ?? `HTTP ${status} for ${method} ${resource}`, status));
-        });
+        res.on('end', () => settle({ resolve, reject, what: `${method} ${resource}` }, res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
       });
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`ARI request timed out after ${this.timeoutMs} ms: ${method} ${resource}`)));
       req.on('error', reject);
       req.end(payload);
     });
+  }
+
+  private sendOverSocket(socket: { send(text: string): void }, method: string, resource: string, query: Query, body: unknown): Promise<unknown> {
+    const id = String(++this.nextId);
+    const queryStrings: { name: string; value: string }[] = [];
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) queryStrings.push({ name, value: String(value) });
+    const request = {
+      type: 'RESTRequest', request_id: id, method, uri: resource,
+      ...(queryStrings.length ? { query_strings: queryStrings } : {}),
+      ...(body === undefined ? {} : { content_type: 'application/json', message_body: JSON.stringify(body) }),
+    };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, what: `${method} ${resource}`, sentAt: Date.now() });
+      try {
+        socket.send(JSON.stringify(request));
+      } catch (err) {
+        this.waiting.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  /** Requests on the websocket past their bound are abandoned, as an HTTP request's socket would be closed. */
+  private expire(): void {
+    const before = Date.now() - this.timeoutMs;
+    for (const [id, w] of this.waiting) {
+      if (w.sentAt > before) continue;
+      this.waiting.delete(id);
+      w.reject(new Error(`ARI request timed out after ${this.timeoutMs} ms: ${w.what}`));
+    }
   }
 
   // ── the requests of a call, named and shaped as ari-client's (so call sites read the same) ──
@@ -150,4 +226,16 @@ export class AriRest {
   readonly endpoints = {
     get: (p: { tech: string; resource: string }) => this.send('GET', path('endpoints', p.tech, p.resource)),
   };
+}
+
+/** An answer's status and body → the request's outcome, the same over HTTP and over the websocket. */
+function settle(w: Pick<Waiting, 'resolve' | 'reject' | 'what'>, status: number, text: string): void {
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (status >= 200 && status < 300) w.resolve(json);
+  else w.reject(new AriRestError((json as { message?: string } | undefined)?.message ?? `HTTP ${status} for ${w.what}`, status));
 }
