@@ -8,8 +8,9 @@
 // Figures, each a median of --runs:
 //   check    `node bin/accueil check FILE` in a fresh process, wall time (start-up included;
 //            bin/accueil runs dist/ when `npm run build` is current, tsx otherwise: printed)
-//   load     loadPlan in this process (read, parse, validate, build), after one warm-up;
-//            from dist/ when `npm run build` is current, as the daemon and its image run it
+//   load     loadPlan (read, parse, validate, build), after one warm-up: when `npm run build`
+//            is current, the compiled code in a plain node process (bench/plan-times.js), as
+//            the daemon and its image run it; the sources in this process otherwise
 //   reload   the daemon's reader (a worker thread keeping each file's parse) reloading the
 //            plan written as a folder of practices of 100 numbers, after one practice file
 //            changed: what an edit on the web page or a hand edit costs a running daemon
@@ -104,6 +105,7 @@ function timeCheck(file: string, soundsDir: string, runs: number): number {
 }
 
 async function timeLoad(file: string, soundsDir: string, runs: number): Promise<number> {
+  if (compiled) return (childTimes('load', file, soundsDir, String(runs)) as { ms: number }).ms;
   const times: number[] = [];
   for (let i = 0; i <= runs; i++) {
     const t0 = performance.now();
@@ -115,7 +117,27 @@ async function timeLoad(file: string, soundsDir: string, runs: number): Promise<
   return median(times);
 }
 
+/** The compiled code timed in a plain node process of its own (bench/plan-times.js). */
+function childTimes(...args: string[]): unknown {
+  return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'plan-times.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+}
+
 async function timeReload(dir: string, n: number, shape: Shape, soundsDir: string, runs: number): Promise<{ first: number; reload: number }> {
+  if (compiled) {
+    // The edits written beforehand: the child writes each in place, then times the reload.
+    const edits = [];
+    const staging = path.join(dir, '..', `staging-${path.basename(dir)}`);
+    await fs.mkdir(staging, { recursive: true });
+    for (let i = 0; i < runs; i++) {
+      const p = i % Math.ceil(n / PRACTICE_SIZE);
+      await writePractice(staging, n, shape, p, ` (edit ${i})`);
+      const name = `practice-${String(p).padStart(4, '0')}.yaml`;
+      edits.push({ file: path.join(dir, name), text: await fs.readFile(path.join(staging, name), 'utf8') });
+    }
+    const editsFile = path.join(dir, '..', `edits-${path.basename(dir)}.json`);
+    await fs.writeFile(editsFile, JSON.stringify(edits));
+    return childTimes('reload', dir, soundsDir, editsFile) as { first: number; reload: number };
+  }
   const reader = new PlanReader({ timeoutMs: 120_000 });
   try {
     const load = async (): Promise<number> => {
