@@ -24,10 +24,13 @@ export interface AriSettings {
    */
   eventLog?: string;
   /**
-   * ACCUEIL_ARI_REQUESTS=http: a call's requests go over HTTP even where Asterisk takes
-   * them on the events websocket (the default uses the websocket when Asterisk answers there).
+   * ACCUEIL_ARI_REQUESTS=websocket: a call's requests go over the events websocket where
+   * Asterisk takes them there (HTTP otherwise). Not the default: Asterisk reads the
+   * requests of one websocket one after the other, so one request slow to execute (a
+   * command waiting for its channel) would hold every call's next requests behind it,
+   * where over HTTP each request has its own thread (docs/performance.md).
    */
-  requestsOverHttp?: boolean;
+  requestsOverSocket?: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
@@ -259,7 +262,7 @@ export class AriConnection extends EventEmitter {
       // earlier connection without them would hide the probe's answer).
       await this.filterEvents();
       if (this.stopped()) return;
-      const overSocket = !this.settings.requestsOverHttp && (await thin.tryOverSocket(socket, Math.min(2000, requestTimeoutMs)));
+      const overSocket = this.settings.requestsOverSocket === true && (await thin.tryOverSocket(socket, Math.min(2000, requestTimeoutMs)));
       this.requestsGo = overSocket ? 'websocket' : 'http';
       if (this.stopped()) return;
       let alive = true;

@@ -1,11 +1,12 @@
 // The REST requests a call makes (answer, play, ring, create, dial, bridge, hang up,
 // keep its snapshot…) and the watch of every line go through this thin client of our
-// own, nothing built at run time: over the events websocket where Asterisk takes
-// requests there (ARI REST over WebSocket: Asterisk 20.12, 21.7, 22.2 and later; no HTTP
-// to build, parse and authenticate on either side), else one HTTP request each over a
-// few kept-alive sockets. ari-client builds every request through swagger-client and
-// serves the rest (listings, originate, recordings), so it stays the reference for
-// what is not on a call's path. Measured: bench/ari-rest.ts, docs/performance.md.
+// own, nothing built at run time: one HTTP request each over a few kept-alive sockets,
+// or, when asked (ACCUEIL_ARI_REQUESTS=websocket) and Asterisk takes them there, over the
+// events websocket (ARI REST over WebSocket: Asterisk 20.12, 21.7, 22.2 and later; no HTTP
+// to build and parse, but Asterisk runs one websocket's requests one after the other).
+// ari-client builds every request through swagger-client and serves the rest (listings,
+// originate, recordings), so it stays the reference for what is not on a call's path.
+// Measured: bench/ari-rest.ts, docs/performance.md.
 
 import * as http from 'node:http';
 import * as https from 'node:https';

@@ -95,8 +95,8 @@ export default async function run(argv: string[]): Promise<number> {
 
   const requestTimeoutMs = Number(process.env.ACCUEIL_ARI_TIMEOUT_MS ?? 5000);
   const eventLog = process.env.ACCUEIL_ARI_EVENT_LOG?.trim();
-  const requestsOverHttp = process.env.ACCUEIL_ARI_REQUESTS?.trim() === 'http';
-  const connection = new AriConnection({ ...ari, app, requestTimeoutMs, requestsOverHttp, ...(eventLog ? { eventLog } : {}) }, log);
+  const requestsOverSocket = process.env.ACCUEIL_ARI_REQUESTS?.trim() === 'websocket';
+  const connection = new AriConnection({ ...ari, app, requestTimeoutMs, requestsOverSocket, ...(eventLog ? { eventLog } : {}) }, log);
 
   // --- call history (issue 14): ACCUEIL_DATA_DIR, see docs/history.md
   const history = startHistory(plans, log);

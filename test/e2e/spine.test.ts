@@ -22,10 +22,16 @@ describe('spine: daemon attached to the sandbox Asterisk', () => {
 
   afterAll(() => observer.stop());
 
-  test('a call to Dr Martin\'s number reaches the secretariat phone and is bridged', async () => {
-    const daemon = new DaemonProcess(PLAN).start();
+  // HTTP is the default; ACCUEIL_ARI_REQUESTS=websocket sends a call's requests over the
+  // events websocket (ARI REST over WebSocket), so the same call runs both ways.
+  test.each([
+    ['HTTP (the default)', {}, 'http'],
+    ['the events websocket (ACCUEIL_ARI_REQUESTS=websocket)', { ACCUEIL_ARI_REQUESTS: 'websocket' }, 'websocket'],
+  ])("a call to Dr Martin's number reaches the secretariat phone and is bridged, requests over %s", async (_how, env, requests) => {
+    const daemon = new DaemonProcess(PLAN, env).start();
     try {
       await daemon.ready();
+      expect(daemon.lines.find((l) => l.event === 'ari.connected')?.requests).toBe(requests);
       const secretariat = new Phone('secretariat', { answerAfterMs: 1000 });
       phones.push(secretariat);
       const caller = new Caller('0142000001', { caller: '0612345678', holdMs: 4000 });
