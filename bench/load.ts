@@ -12,17 +12,22 @@
 //   --reload-numbers  numbers of the large plan reloaded under load in the reload phase (0: skip; default 10000)
 //   --reload-every    seconds between two edits of the large plan in that phase (default 5)
 //   --cpu-prof   the daemon runs under node --cpu-prof; its profile's top ten is printed
+//   --floor      after the dialplan phase, the same calls through the least an ARI application can
+//                do (bench/stasis-floor.js), to tell what Asterisk's CPU under the daemon is made of:
+//                1 Stasis then straight back to the dialplan; 2 also the call driven over ARI with
+//                the fewest requests; 3 (default) also with the daemon's extra requests; 0 skips
 // The daemon runs with --expose-gc and bench/gc-probe.js: the soak reads its heap after forced
 // collections, the reload phase the longest stall of its event loop.
 //
 // Needs the sandbox (`bash scripts/asterisk-sandbox.sh up`; started here if it is
 // down, and left running). Installs bench/extensions_bench.conf into it.
 // See docs/performance.md.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CLK_TCK, REPO, SANDBOX, ensureSandbox, flag, mb, percentile, procTimes, profileTop, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, threadTimes, wavSeconds, work,
+  CLK_TCK, REPO, SANDBOX, children, ensureSandbox, flag, mb, percentile, procTimes, profileTop, render, rssKb, runMain, sandbox, settle, sipp, sippCounters, sleep, startDaemon, stop, threadTimes, wavSeconds, work,
 } from './lib';
 
 const GREETING = 'bienvenue-dr-martin';
@@ -39,6 +44,8 @@ const SOAK_RATE = flag('soak-rate', 40);
 const RELOAD_NUMBERS = flag('reload-numbers', 10000);
 const RELOAD_EVERY_S = flag('reload-every', 5);
 const CPU_PROF = process.argv.includes('--cpu-prof');
+const FLOOR = flag('floor', 3);
+const FLOOR_MODES = ['continue', 'call', 'call+'] as const;
 const POOL = MAX + 50; // secretariat "lines" in the bench plan (see plan() below)
 const BENCH_ENDPOINTS = 400; // asterisk/sandbox/pjsip_bench.conf
 if (POOL > BENCH_ENDPOINTS) throw new Error(`--max ${MAX} needs ${POOL} lines; the sandbox has ${BENCH_ENDPOINTS} bench endpoints (asterisk/sandbox/pjsip_bench.conf)`);
@@ -83,6 +90,18 @@ function installDialplan(): void {
   sandbox('cli', 'dialplan reload');
   const shown = sandbox('cli', `dialplan show ${NUMBER}@bench-reference`);
   if (!/Dial\(PJSIP\/secretariat,20\)/.test(shown)) throw new Error(`bench dialplan not loaded:\n${shown}`);
+}
+
+/** bench/stasis-floor.js, once its ARI application is registered. */
+async function startFloorApp(env: Record<string, string>, mode: string): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bench/stasis-floor.js')], { env: { ...process.env, ...env, FLOOR_MODE: mode }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const exited = new Promise((r) => child.on('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => String(d).includes('ready') && resolve());
+    void exited.then(() => reject(new Error('bench/stasis-floor.js exited before its application was registered')));
+  });
+  return { pid: child.pid!, stop: () => stop(child, exited) };
 }
 
 /**
@@ -353,6 +372,22 @@ async function main(): Promise<void> {
     console.log(`  HEADLINE median post-dial delay, daemon / dialplan: ${ratio.toFixed(2)} (daemon ${diff >= 0 ? '+' : ''}${diff.toFixed(0)} ms); without the greeting: ${net}`);
     const ad = results[0]!.cpu.asterisk!.cpuS, ap = results[1]!.cpu.asterisk!.cpuS;
     console.log(`  Asterisk CPU, daemon phase / dialplan phase: ${(ad / ap).toFixed(2)}; daemon + Asterisk / dialplan Asterisk: ${((ad + results[0]!.cpu.daemon!.cpuS) / ap).toFixed(2)}`);
+    // What Asterisk's extra CPU under the daemon is made of: the same calls through the
+    // least an ARI application can do (bench/stasis-floor.js; the daemon attached but idle).
+    const floors: string[] = [];
+    for (const mode of FLOOR_MODES.slice(0, Math.max(0, FLOOR))) {
+      const app = await startFloorApp(env, mode);
+      let floor: PhaseResult;
+      try {
+        floor = await phase(`floor: ${mode}`, env, `floor${NUMBER}`, '066', common, { asterisk: asteriskPid, 'floor app': app.pid });
+      } finally {
+        await app.stop();
+      }
+      report(floor);
+      const af = floor.cpu.asterisk!.cpuS, appS = floor.cpu['floor app']!.cpuS;
+      floors.push(`${mode} ${(af / ap).toFixed(2)} (with the app ${((af + appS) / ap).toFixed(2)})`);
+    }
+    if (floors.length) console.log(`  Asterisk CPU against the dialplan phase: daemon ${(ad / ap).toFixed(2)}; floor app ${floors.join(', ')}`);
   }
 
   if (CALLS > 0 && RELOAD_NUMBERS > 0) {
