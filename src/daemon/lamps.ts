@@ -72,8 +72,9 @@ export class BoxLamps {
 
   private async countAndSet(boxes: string[], opts: { emptyIsOff?: boolean } = {}): Promise<void> {
     if (!this.lamp) return;
-    // One listing of the store, rather than a look into the folder of each of 10,000 boxes.
-    const holding = await this.store.boxNames().catch(() => undefined);
+    // One listing of the store, rather than a look into the folder of each of 10,000 boxes
+    // (a single box, as after each new message, is looked at directly).
+    const holding = boxes.length > 1 ? await this.store.boxNames().catch(() => undefined) : undefined;
     for (const box of boxes) {
       try {
         const messages = holding && !holding.has(box) ? [] : await this.store.listMessages({ box });

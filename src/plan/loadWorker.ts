@@ -4,7 +4,7 @@
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadPlan, ParseCache, type LoadOptions, type LoadResult } from './load';
-import { PlanSender, type PlanPiece } from './transfer';
+import { PlanSender, replacePlans, slotsOf, type PlanPiece } from './transfer';
 
 // A low CPU priority for this thread only (on Linux a priority is per thread): when the
 // machine is busy, the daemon's own thread, which carries the calls, goes first (weight
@@ -37,17 +37,13 @@ let awaitingAck: (() => void) | undefined;
  */
 async function send(id: number, result: LoadResult): Promise<void> {
   const pieces: PlanPiece[] = [];
-  const shell = (slot: string, plan: object): never => {
+  // offThread.ts puts each plan back in its shell's place.
+  const out = replacePlans(result, (slot, plan) => {
     const sent = sender.send(slot, plan as Record<string, unknown>);
     pieces.push(...sent.pieces);
-    return sent.shell as never; // offThread.ts puts the plan back in its place
-  };
-  const out = {
-    ...result,
-    ...(result.ok ? { plan: shell('plan', result.plan) } : {}),
-    ...(result.practices ? { practices: result.practices.map((p) => (p.ok ? { ...p, plan: shell(`practice:${p.name}`, p.plan) } : p)) } : {}),
-  };
-  sender.keepOnly(['plan', ...(result.practices ?? []).map((p) => `practice:${p.name}`)]);
+    return sent.shell;
+  });
+  sender.keepOnly(slotsOf(result));
   for (const piece of pieces) {
     await new Promise<void>((resolve) => {
       awaitingAck = resolve;

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import type { LoadOptions, LoadResult } from './load';
-import { isPlanShell, PlanReceiver, type PlanPiece } from './transfer';
+import { isPlanShell, PlanReceiver, replacePlans, slotsOf, type PlanPiece } from './transfer';
 
 export interface OffThreadOptions {
   /** Past this (counted once the worker is ready), the worker is stopped and the plan refused (default 30 s). */
@@ -68,10 +68,8 @@ function startWorker(maxMemoryMb: number): Reader {
 
 /** The worker's result with each plan rebuilt from its shell (transfer.ts). */
 function rebuild(result: LoadResult, receiver: PlanReceiver): LoadResult {
-  const plan = <T>(v: T): T => (isPlanShell(v) ? (receiver.plan(v) as T) : v);
-  const out: LoadResult = result.ok ? { ...result, plan: plan(result.plan) } : result;
-  if (result.practices) out.practices = result.practices.map((p) => (p.ok ? { ...p, plan: plan(p.plan) } : p));
-  receiver.keepOnly(['plan', ...(result.practices ?? []).map((p) => `practice:${p.name}`)]);
+  const out = replacePlans(result, (_slot, plan) => (isPlanShell(plan) ? receiver.plan(plan) : plan));
+  receiver.keepOnly(slotsOf(result));
   return out;
 }
 

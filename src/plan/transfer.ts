@@ -6,6 +6,8 @@
 // changed, and a plan arriving whole costs it no single long task (each message is read
 // in a task of its own). Measured in docs/performance.md.
 
+import type { LoadResult } from './load';
+
 /** The sections sent entry by entry; everything else of a plan is small and sent whole. */
 export const PLAN_SECTIONS = ['numbers', 'groups', 'voicemail', 'lines', 'calendars', 'menus', 'announcements', 'trunks'] as const;
 type Section = (typeof PLAN_SECTIONS)[number];
@@ -36,6 +38,27 @@ export interface PlanShell {
 }
 
 export const isPlanShell = (v: unknown): v is PlanShell => typeof v === 'object' && v !== null && (v as PlanShell).planShell === true;
+
+/** A load's plans by slot: the folder's plan, and each practice's. */
+const PLAN_SLOT = 'plan';
+const practiceSlot = (name: string): string => `practice:${name}`;
+
+/** The slots of a load's result, the ones both sides keep (a practice whose folder is gone is forgotten). */
+export function slotsOf(result: LoadResult): string[] {
+  return [PLAN_SLOT, ...(result.practices ?? []).map((p) => practiceSlot(p.name))];
+}
+
+/** The result with each of its plans replaced by what `replace` makes of it, given its slot (in the order of slotsOf). */
+export function replacePlans(result: LoadResult, replace: (slot: string, plan: object) => unknown): LoadResult {
+  const out = (result.ok ? { ...result, plan: replace(PLAN_SLOT, result.plan) } : { ...result }) as LoadResult;
+  if (result.practices) out.practices = result.practices.map((p) => (p.ok ? { ...p, plan: replace(practiceSlot(p.name), p.plan) } : p) as typeof p);
+  return out;
+}
+
+function forgetOtherSlots(bySlot: Map<string, unknown>, slots: Iterable<string>): void {
+  const keep = new Set(slots);
+  for (const slot of [...bySlot.keys()]) if (!keep.has(slot)) bySlot.delete(slot);
+}
 
 /** The reader's side: remembers, per slot, each entry's JSON as last sent. */
 export class PlanSender {
@@ -91,8 +114,7 @@ export class PlanSender {
 
   /** Forgets the slots not in `slots` (a practice whose folder is gone). */
   keepOnly(slots: Iterable<string>): void {
-    const keep = new Set(slots);
-    for (const slot of [...this.last.keys()]) if (!keep.has(slot)) this.last.delete(slot);
+    forgetOtherSlots(this.last, slots);
   }
 }
 
@@ -138,8 +160,7 @@ export class PlanReceiver {
   }
 
   keepOnly(slots: Iterable<string>): void {
-    const keep = new Set(slots);
-    for (const slot of [...this.last.keys()]) if (!keep.has(slot)) this.last.delete(slot);
+    forgetOtherSlots(this.last, slots);
     this.pieces.clear();
   }
 }
