@@ -29,11 +29,17 @@ export function sandbox(...args: string[]): string {
   return execFileSync('bash', [SANDBOX_SH, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** User and system CPU (clock ticks) from a /proc stat file (the fields after the command's closing parenthesis). */
+function statTimes(file: string): { user: number; system: number } {
+  const stat = fs.readFileSync(file, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(rest[11]), system: Number(rest[12]) };
+}
+
 export function procTimes(pid: number): number {
   // utime + stime of the whole process (all threads), in clock ticks
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]);
+  const t = statTimes(`/proc/${pid}/stat`);
+  return t.user + t.system;
 }
 
 /** Each thread's user and system CPU (clock ticks), by thread id: where a process's CPU goes. */
@@ -41,9 +47,7 @@ export function threadTimes(pid: number): Map<number, { user: number; system: nu
   const out = new Map<number, { user: number; system: number }>();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), { user: Number(rest[11]), system: Number(rest[12]) });
+      out.set(Number(tid), statTimes(`/proc/${pid}/task/${tid}/stat`));
     } catch {
       // the thread ended meanwhile
     }
